@@ -32,6 +32,7 @@ final class OnnxKvCache implements KvCache {
   /** Pinned output buffer for logits, reused while the shape stays the same (decode steps). */
   OnnxTensor logitsScratch;
   long[] logitsScratchShape;
+  FloatBuffer logitsScratchBuffer;
 
   OnnxKvCache(OrtEnvironment env, int batch, int layers, int kvHeads, int headDim) {
     this.env = env;

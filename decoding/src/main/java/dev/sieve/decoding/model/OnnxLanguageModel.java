@@ -72,6 +72,7 @@ public final class OnnxLanguageModel implements LanguageModel {
   private final String[] presentKeyNames;
   private final String[] presentValueNames;
   private final boolean hasAttentionMask;
+  private final java.util.Set<String> presentNames;
 
   private OnnxLanguageModel(Path dir, OrtEnvironment env, OrtSession session, ModelCapabilities caps,
       HuggingFaceTokenizer tokenizer, Map<String, Object> config, Map<String, Object> generationConfig,
@@ -96,6 +97,10 @@ public final class OnnxLanguageModel implements LanguageModel {
       presentKeyNames[i] = "present." + i + ".key";
       presentValueNames[i] = "present." + i + ".value";
     }
+    java.util.Set<String> names = new java.util.LinkedHashSet<>();
+    names.addAll(List.of(presentKeyNames));
+    names.addAll(List.of(presentValueNames));
+    presentNames = java.util.Collections.unmodifiableSet(names);
   }
 
   /** Loads a model directory; every problem (missing file, unfitting graph) is one {@link ModelException}. */
@@ -424,13 +429,13 @@ public final class OnnxLanguageModel implements LanguageModel {
       }
       int rows = in.logitsMode() == ForwardInput.LogitsMode.ALL ? s : 1;
       OnnxTensor logitsOut = pinnedLogits(cache, b, s);
-      result = session.run(feed, Map.of("logits", logitsOut));
+      result = session.run(feed, presentNames, Map.of("logits", logitsOut));
       for (int l = 0; l < caps.layers(); l++) {
         presentK[l] = (OnnxTensor) result.get(presentKeyNames[l]).orElseThrow();
         presentV[l] = (OnnxTensor) result.get(presentValueNames[l]).orElseThrow();
       }
       float[] out = new float[b * rows * vocabLimit];
-      FloatBuffer buf = (FloatBuffer) logitsOut.getBufferRef().orElseThrow();
+      FloatBuffer buf = cache.logitsScratchBuffer;
       for (int r = 0; r < b; r++) {
         int from = (r * s + (s - rows)) * vocabLimit;
         buf.get(from, out, r * rows * vocabLimit, rows * vocabLimit);
@@ -472,6 +477,7 @@ public final class OnnxLanguageModel implements LanguageModel {
     FloatBuffer buf = ByteBuffer.allocateDirect(b * s * caps.vocabSize() * Float.BYTES)
         .order(ByteOrder.nativeOrder()).asFloatBuffer();
     cache.logitsScratch = OnnxTensor.createTensor(env, buf, shape);
+    cache.logitsScratchBuffer = buf;
     cache.logitsScratchShape = shape;
     return cache.logitsScratch;
   }
