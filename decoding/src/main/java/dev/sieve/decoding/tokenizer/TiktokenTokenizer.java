@@ -106,7 +106,15 @@ public final class TiktokenTokenizer implements Tokenizer {
 
   private static Vocabulary buildVocabulary(EncodingType type, Encoding encoding) {
     Map<String, Integer> specials = specialTokens(type);
-    int size = specials.values().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+    // tiktoken's n_vocab: p50k's whitespace-run tokens 50257..50280 lie above <|endoftext|>.
+    int size = switch (type) {
+      case R50K_BASE -> 50257;
+      case P50K_BASE -> 50281;
+      case P50K_EDIT -> 50284;
+      case CL100K_BASE -> 100277;
+      case O200K_BASE -> 200019;
+      default -> specials.values().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+    };
     byte[][] tokens = new byte[size][];
     IntArrayList one = new IntArrayList(1);
     one.add(0);
