@@ -22,4 +22,12 @@ public interface DecodingChainFactory {
 
   /** A fresh sampler for one sequence (seeded from {@code config.seed()} when it has one). */
   Sampler sampler(GenerationConfig config);
+
+  /**
+   * The factory without any built-in processors: the request's processors in their order, then argmax.
+   * A config with {@code do_sample} is refused with a clear message.
+   */
+  static DecodingChainFactory greedy() {
+    return Generator.GREEDY_ONLY;
+  }
 }

@@ -70,7 +70,7 @@ public final class Generator {
     for (DecodingChainFactory f : ServiceLoader.load(DecodingChainFactory.class)) {
       return f;
     }
-    return GREEDY_ONLY;
+    return DecodingChainFactory.greedy();
   }
 
   /** Request processors in the given order, then argmax; refuses sampling configurations. */
