@@ -1,0 +1,108 @@
+package dev.sieve.decoding.logits;
+
+import static dev.sieve.decoding.logits.Logits.NEG;
+import static dev.sieve.decoding.logits.Logits.assertLogits;
+import static dev.sieve.decoding.logits.Logits.empty;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class TopKProcessorTest {
+  @Test
+  void keepsTheKHighest() {
+    float[] logits = {1f, 3f, 2f, 5f, 4f};
+    new TopKProcessor(2).process(empty(), logits);
+    assertLogits(new float[] {NEG, NEG, NEG, 5f, 4f}, logits);
+  }
+
+  @Test
+  void tokensTiedWithTheKthValueAllStay() {
+    // transformers removes only scores strictly below the k-th value
+    float[] logits = {3f, 1f, 3f, 2f};
+    new TopKProcessor(1).process(empty(), logits);
+    assertLogits(new float[] {3f, NEG, 3f, NEG}, logits);
+  }
+
+  @Test
+  void minTokensToKeepRaisesK() {
+    float[] logits = {1f, 3f, 2f, 5f, 4f};
+    new TopKProcessor(1, 3).process(empty(), logits);
+    assertLogits(new float[] {NEG, 3f, NEG, 5f, 4f}, logits);
+  }
+
+  @Test
+  void kAtLeastTheVocabularyChangesNothing() {
+    float[] logits = {1f, 3f, 2f};
+    new TopKProcessor(3).process(empty(), logits);
+    assertLogits(new float[] {1f, 3f, 2f}, logits);
+    new TopKProcessor(50).process(empty(), logits);
+    assertLogits(new float[] {1f, 3f, 2f}, logits);
+  }
+
+  @Test
+  void alreadyRemovedTokensStayRemoved() {
+    float[] logits = {NEG, 1f, NEG, 2f};
+    new TopKProcessor(3).process(empty(), logits);
+    assertLogits(new float[] {NEG, 1f, NEG, 2f}, logits);
+  }
+
+  @Test
+  void matchesASortingReferenceOnRandomLogits() {
+    Random random = new Random(20261202L);
+    for (int trial = 0; trial < 200; trial++) {
+      int n = 1 + random.nextInt(trial < 150 ? 300 : 5000);
+      int k = 1 + random.nextInt(trial % 3 == 0 ? n + 5 : Math.max(1, Math.min(n, 2000)));
+      float[] logits = new float[n];
+      for (int i = 0; i < n; i++) {
+        // coarse values produce many ties; some tokens are already removed
+        logits[i] = random.nextInt(10) == 0 ? NEG : (trial % 2 == 0 ? random.nextInt(20) : (float) random.nextGaussian() * 4);
+      }
+      float[] expected = reference(logits, k);
+      TopKProcessor p = new TopKProcessor(k);
+      p.process(empty(), logits);
+      assertArrayEquals(expected, logits, "trial " + trial + " n=" + n + " k=" + k);
+    }
+  }
+
+  @Test
+  void largeKUsesSelectionOnACopyWithTheSameResult() {
+    Random random = new Random(7);
+    float[] logits = new float[20_000];
+    for (int i = 0; i < logits.length; i++) {
+      logits[i] = (float) random.nextGaussian();
+    }
+    float[] expected = reference(logits, 5_000);
+    new TopKProcessor(5_000).process(empty(), logits);
+    assertArrayEquals(expected, logits);
+  }
+
+  @Test
+  void forkHasItsOwnScratch() {
+    TopKProcessor p = new TopKProcessor(5);
+    assertNotSame(p, p.fork());
+  }
+
+  @Test
+  void nonPositiveKIsRejected() {
+    assertThrows(IllegalArgumentException.class, () -> new TopKProcessor(0));
+    assertThrows(IllegalArgumentException.class, () -> new TopKProcessor(-3));
+  }
+
+  private static float[] reference(float[] logits, int k) {
+    float[] sorted = logits.clone();
+    Arrays.sort(sorted);
+    int effective = Math.min(k, logits.length);
+    float threshold = sorted[logits.length - effective];
+    float[] out = logits.clone();
+    for (int i = 0; i < out.length; i++) {
+      if (out[i] < threshold) {
+        out[i] = NEG;
+      }
+    }
+    return out;
+  }
+}
