@@ -34,8 +34,9 @@ import java.util.ServiceLoader;
  * }</pre>
  *
  * <p>The chain comes from a {@link DecodingChainFactory}: the one given to the constructor, else the first
- * found by {@link ServiceLoader}, else a greedy-only factory (request processors then argmax; a request
- * with {@code do_sample} then fails with a clear message).
+ * registered with {@link ServiceLoader}, else {@link StandardChainFactory} (penalties, the request's
+ * processors, then temperature/top-k/top-p/min-p and a seeded multinomial sampler when {@code do_sample},
+ * argmax otherwise).
  */
 public final class Generator {
   private final LanguageModel model;
@@ -70,7 +71,7 @@ public final class Generator {
     for (DecodingChainFactory f : ServiceLoader.load(DecodingChainFactory.class)) {
       return f;
     }
-    return DecodingChainFactory.greedy();
+    return StandardChainFactory.INSTANCE;
   }
 
   /** Request processors in the given order, then argmax; refuses sampling configurations. */

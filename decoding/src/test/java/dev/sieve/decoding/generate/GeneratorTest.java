@@ -225,6 +225,55 @@ class GeneratorTest {
     }
   }
 
+  /** The default generator reads generation_config.json (sampling at 0.7, top-k 40, top-p 0.95): seeded, repeatable. */
+  @Test
+  void seededSamplingWithTheModelDefaultsRepeats() {
+    Generator standard = new Generator(model);
+    assertTrue(standard.defaults().doSample());
+    GenerationRequest req = GenerationRequest.text("Once upon a time");
+    GenerationConfig seeded = standard.defaults().toBuilder().maxNewTokens(12).seed(7).build();
+    GenerationResult a = standard.generate(req.withConfig(seeded));
+    GenerationResult b = standard.generate(req.withConfig(seeded));
+    assertArrayEquals(a.tokens(), b.tokens());
+    assertEquals(a.text(), b.text());
+    boolean differs = false;
+    for (long seed = 8; seed < 14 && !differs; seed++) {
+      differs = !Arrays.equals(a.tokens(), standard.generate(req.withConfig(seeded.toBuilder().seed(seed).build())).tokens());
+    }
+    assertTrue(differs, "other seeds give other samples");
+    // without do_sample the standard chain is plain greedy
+    GenerationResult g = standard.generate(req.withConfig(greedy(12)));
+    assertArrayEquals(generator.generate(req.withConfig(greedy(12))).tokens(), g.tokens());
+  }
+
+  /** A forked decoder continues exactly as the original would: cache, history, processors and sampler copied. */
+  @Test
+  void aForkedSequenceContinuesLikeTheOriginal() {
+    int[] prompt = model.tokenizer().encode("The year was");
+    var vocab = model.tokenizer().vocabulary();
+    try (SequenceDecoder seq = new SequenceDecoder(model, prompt, List.of(new DigitsConstraint(vocab, 6)),
+        new dev.sieve.decoding.sampling.MultinomialSampler(3), false)) {
+      float[] logits = seq.prefill();
+      int t = seq.choose(logits);
+      seq.accept(t);
+      logits = seq.feed(t);
+      try (SequenceDecoder fork = seq.fork()) {
+        float[] forkLogits = logits.clone();
+        for (int i = 0; i < 3; i++) {
+          int a = seq.choose(logits);
+          int b = fork.choose(forkLogits);
+          assertEquals(a, b, "step " + i);
+          seq.accept(a);
+          fork.accept(b);
+          logits = seq.feed(a);
+          forkLogits = fork.feed(b);
+        }
+        assertArrayEquals(seq.history().toArray(), fork.history().toArray());
+        assertEquals(seq.cache().length(), fork.cache().length());
+      }
+    }
+  }
+
   @Test
   void badRequestsFailClearly() {
     assertThrows(IllegalArgumentException.class, () -> generator.generate(GenerationRequest.text("")));
