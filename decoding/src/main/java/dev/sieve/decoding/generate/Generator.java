@@ -10,7 +10,6 @@ import dev.sieve.decoding.tokenizer.StreamingDetokenizer;
 import dev.sieve.decoding.tokenizer.Tokenizer;
 import dev.sieve.decoding.tokenizer.Vocabulary;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -237,6 +236,6 @@ public final class Generator {
 
   @Override
   public String toString() {
-    return "Generator[" + model + ", " + Arrays.toString(new Object[] {factory.getClass().getSimpleName()}) + "]";
+    return "Generator[" + model + ", " + factory + "]";
   }
 }

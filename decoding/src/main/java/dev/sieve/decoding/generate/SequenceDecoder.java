@@ -95,10 +95,38 @@ public final class SequenceDecoder implements AutoCloseable {
   }
 
   private float[] forward(int[] tokens) {
+    return forward(ForwardInput.of(tokens)).takeLast(0);
+  }
+
+  /**
+   * Any forward on this sequence's cache (e.g. a draft tree with explicit positions and attention bias,
+   * returning every position's logits), counted in {@link #forwardNanos()}. The history is not changed:
+   * accept the tokens that stay and {@link KvCache#keep}/{@link KvCache#truncate} the cache accordingly.
+   */
+  public Logits forward(ForwardInput input) {
     long t0 = System.nanoTime();
-    Logits l = model.forward(cache, ForwardInput.of(tokens));
+    Logits l = model.forward(cache, input);
     forwardNanos += System.nanoTime() - t0;
-    return l.last(0);
+    return l;
+  }
+
+  /**
+   * Forgets the last {@code n} accepted tokens: drops them from the history and the cache and rolls back
+   * every processor. The sampler's random stream is not rewound. The cache keeps all but the last token
+   * of the history: {@code feed(history().last())} then gives the logits for the next token.
+   */
+  public void rollback(int n) {
+    if (n < 0 || n > history.generatedLength()) {
+      throw new IllegalArgumentException("cannot roll back " + n + " of " + history.generatedLength() + " generated tokens");
+    }
+    if (n == 0) {
+      return;
+    }
+    history.truncate(n);
+    cache.truncate(Math.min(cache.length(), history.length() - 1));
+    for (LogitsProcessor p : all) {
+      p.rollback(n);
+    }
   }
 
   /**

@@ -44,6 +44,14 @@ public final class Logits {
     return row(b, positions - 1);
   }
 
+  /**
+   * The last position's scores of row {@code b} for the caller to rewrite in place: this result's own
+   * storage when it holds exactly one row and one position (the decode step; no copy), else a copy.
+   */
+  public float[] takeLast(int b) {
+    return batch == 1 && positions == 1 ? values : last(b);
+  }
+
   /** Copies one row's scores at one position into {@code dst} (no allocation). */
   public void copyRow(int b, int position, float[] dst) {
     if (b < 0 || b >= batch || position < 0 || position >= positions) {

@@ -275,6 +275,31 @@ class GeneratorTest {
   }
 
   @Test
+  void rollingBackAndRefeedingRepeatsTheSameSteps() {
+    int[] prompt = model.tokenizer().encode("def fibonacci(n):");
+    try (SequenceDecoder seq = new SequenceDecoder(model, prompt, List.of(), new dev.sieve.decoding.sampling.GreedySampler(), false)) {
+      float[] logits = seq.prefill();
+      int[] first = new int[5];
+      for (int i = 0; i < 5; i++) {
+        first[i] = seq.choose(logits);
+        seq.accept(first[i]);
+        logits = seq.feed(first[i]);
+      }
+      seq.rollback(2);
+      assertEquals(prompt.length + 3, seq.history().length());
+      assertEquals(prompt.length + 2, seq.cache().length());
+      logits = seq.feed(seq.history().last());
+      for (int i = 3; i < 5; i++) {
+        int t = seq.choose(logits);
+        assertEquals(first[i], t, "step " + i);
+        seq.accept(t);
+        logits = seq.feed(t);
+      }
+      assertThrows(IllegalArgumentException.class, () -> seq.rollback(6));
+    }
+  }
+
+  @Test
   void badRequestsFailClearly() {
     assertThrows(IllegalArgumentException.class, () -> generator.generate(GenerationRequest.text("")));
     int[] tooLong = new int[1024];
