@@ -1,0 +1,241 @@
+package dev.sieve.decoding.generate;
+
+import dev.sieve.decoding.logits.LogitsProcessor;
+import dev.sieve.decoding.logits.MeasuringProcessor;
+import dev.sieve.decoding.model.LanguageModel;
+import dev.sieve.decoding.model.ModelException;
+import dev.sieve.decoding.sampling.GreedySampler;
+import dev.sieve.decoding.sampling.Sampler;
+import dev.sieve.decoding.tokenizer.StreamingDetokenizer;
+import dev.sieve.decoding.tokenizer.Tokenizer;
+import dev.sieve.decoding.tokenizer.Vocabulary;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * Generates text with a {@link LanguageModel}: prompt in (text, token ids or chat messages), tokens out,
+ * through a chain of logits processors and a sampler. Thread-safe: one generator (and one model) serves
+ * concurrent {@link #generate} calls, each with its own KV cache and processor state.
+ *
+ * <pre>{@code
+ * try (OnnxLanguageModel model = OnnxLanguageModel.load(BundledModel.path())) {
+ *   Generator generator = new Generator(model);
+ *   GenerationResult r = generator.generate(
+ *       GenerationRequest.chat(List.of(ChatMessage.user("Write a haiku about rain.")))
+ *           .withConfig(generator.defaults().toBuilder().maxNewTokens(64).addStopString("\n\n").build())
+ *           .withListener((i, token, delta, lp) -> System.out.print(delta)));
+ *   System.out.println(r.finishReason() + " " + r.timings().tokensPerSecond() + " tokens/s");
+ * }
+ * }</pre>
+ *
+ * <p>The chain comes from a {@link DecodingChainFactory}: the one given to the constructor, else the first
+ * found by {@link ServiceLoader}, else a greedy-only factory (request processors then argmax; a request
+ * with {@code do_sample} then fails with a clear message).
+ */
+public final class Generator {
+  private final LanguageModel model;
+  private final DecodingChainFactory factory;
+  private final GenerationConfig defaults;
+  private final ChatTemplate chatTemplate;
+
+  public Generator(LanguageModel model) {
+    this(model, discoverFactory());
+  }
+
+  public Generator(LanguageModel model, DecodingChainFactory factory) {
+    this.model = model;
+    this.factory = factory;
+    this.defaults = GenerationConfig.fromGenerationConfig(model.generationConfig());
+    this.chatTemplate = model.chatTemplate().map(t -> new ChatTemplate(t, templateVariables(model))).orElse(null);
+  }
+
+  private static Map<String, Object> templateVariables(LanguageModel model) {
+    Map<String, Object> vars = new HashMap<>();
+    Vocabulary v = model.tokenizer().vocabulary();
+    int[] eos = v.eosTokenIds();
+    if (eos.length > 0 && v.exists(eos[0])) {
+      String text = new String(v.tokenBytes(eos[0]), java.nio.charset.StandardCharsets.UTF_8);
+      vars.put("eos_token", text);
+      vars.put("bos_token", text);
+    }
+    return vars;
+  }
+
+  private static DecodingChainFactory discoverFactory() {
+    for (DecodingChainFactory f : ServiceLoader.load(DecodingChainFactory.class)) {
+      return f;
+    }
+    return GREEDY_ONLY;
+  }
+
+  /** Request processors in the given order, then argmax; refuses sampling configurations. */
+  static final DecodingChainFactory GREEDY_ONLY = new DecodingChainFactory() {
+    @Override
+    public List<LogitsProcessor> processors(GenerationConfig config, Vocabulary vocabulary, List<LogitsProcessor> requestProcessors) {
+      return requestProcessors;
+    }
+
+    @Override
+    public Sampler sampler(GenerationConfig config) {
+      if (config.doSample()) {
+        throw new IllegalStateException("sampling (do_sample) needs a DecodingChainFactory with a sampling chain; "
+            + "none was given or registered, so only greedy decoding is available (set doSample(false) or pass a sampler)");
+      }
+      return GreedySampler.INSTANCE;
+    }
+  };
+
+  public LanguageModel model() {
+    return model;
+  }
+
+  /** The model's generation defaults (generation_config.json). */
+  public GenerationConfig defaults() {
+    return defaults;
+  }
+
+  /** The model's chat template, if it has one. */
+  public java.util.Optional<ChatTemplate> chatTemplate() {
+    return java.util.Optional.ofNullable(chatTemplate);
+  }
+
+  /** Generates from a plain-text prompt with the model's defaults. */
+  public GenerationResult generate(String prompt) {
+    return generate(GenerationRequest.text(prompt));
+  }
+
+  /** The prompt's token ids as they will be fed. */
+  public int[] promptTokens(GenerationRequest request) {
+    Tokenizer tok = model.tokenizer();
+    return switch (request.kind()) {
+      case TEXT -> tok.encode(request.promptText());
+      case TOKENS -> request.promptTokens();
+      case CHAT -> {
+        if (chatTemplate == null) {
+          throw new ModelException("the model has no chat template (tokenizer_config.json chat_template), so it cannot take chat messages");
+        }
+        yield tok.encodeWithSpecialTokens(chatTemplate.render(request.messages(), true));
+      }
+    };
+  }
+
+  /** Runs one generation to its end. */
+  public GenerationResult generate(GenerationRequest request) {
+    long start = System.nanoTime();
+    GenerationConfig config = request.config() != null ? request.config() : defaults;
+    Vocabulary vocab = model.tokenizer().vocabulary();
+    int[] prompt = promptTokens(request);
+    if (prompt.length == 0) {
+      throw new IllegalArgumentException("the prompt is empty: there is nothing to continue");
+    }
+    int maxPositions = model.capabilities().maxPositions();
+    if (maxPositions > 0 && prompt.length >= maxPositions) {
+      throw new IllegalArgumentException("the prompt has " + prompt.length + " tokens; the model takes at most " + maxPositions);
+    }
+    int[] eos = config.eosTokenIds() != null ? config.eosTokenIds() : vocab.eosTokenIds();
+    Sampler sampler = request.sampler() != null ? request.sampler() : factory.sampler(config);
+    List<LogitsProcessor> chain = factory.processors(config, vocab, request.processors());
+    GenerationListener listener = request.listener();
+    StreamingDetokenizer detok = new StreamingDetokenizer(vocab);
+    StopStrings stops = new StopStrings(config.stopStrings());
+    StringBuilder text = new StringBuilder();
+    List<Integer> generated = new ArrayList<>();
+    List<TokenLogprob> logprobs = new ArrayList<>();
+    FinishReason reason = FinishReason.LENGTH;
+    int maxNew = config.maxNewTokens();
+    if (maxPositions > 0) {
+      maxNew = Math.min(maxNew, maxPositions - prompt.length);
+    }
+
+    double prefillMs;
+    long decodeStart;
+    try (SequenceDecoder seq = new SequenceDecoder(model, prompt, chain, sampler, config.logprobs())) {
+      long p0 = System.nanoTime();
+      float[] logits = maxNew > 0 ? seq.prefill() : null;
+      decodeStart = System.nanoTime();
+      prefillMs = (decodeStart - p0) / 1e6;
+      for (int step = 0; step < maxNew; step++) {
+        if (seq.constraintFinished()) {
+          reason = FinishReason.CONSTRAINT;
+          break;
+        }
+        int token = seq.choose(logits);
+        TokenLogprob lp = config.logprobs() ? Logprobs.of(logits, token, config.topLogprobs()) : null;
+        seq.accept(token);
+        if (contains(eos, token)) {
+          reason = FinishReason.EOS;
+          if (lp != null) {
+            logprobs.add(lp);
+          }
+          break;
+        }
+        generated.add(token);
+        if (lp != null) {
+          logprobs.add(lp);
+        }
+        String delta = stops.push(detok.push(token));
+        text.append(delta);
+        if (listener != null) {
+          listener.onToken(step, token, delta, lp);
+        }
+        if (stops.stopped()) {
+          reason = FinishReason.STOP;
+          break;
+        }
+        if (step + 1 < maxNew) {
+          logits = seq.feed(token);
+        }
+      }
+      if (reason != FinishReason.STOP) {
+        String tail = stops.push(detok.flush()) + stops.flush();
+        if (stops.stopped()) {
+          reason = FinishReason.STOP;
+        }
+        if (!tail.isEmpty()) {
+          text.append(tail);
+          if (listener != null) {
+            listener.onTrailingText(tail);
+          }
+        }
+      }
+      long end = System.nanoTime();
+      Map<String, Object> measurements = new LinkedHashMap<>();
+      if (seq.lazyChecks() > 0) {
+        measurements.put("constraint.lazy_checks", seq.lazyChecks());
+        measurements.put("constraint.resamples", seq.resamples());
+      }
+      for (LogitsProcessor p : chain) {
+        if (p instanceof MeasuringProcessor m) {
+          m.contributeMeasurements(measurements);
+        }
+      }
+      Timings timings = new Timings(prefillMs, maxNew > 0 ? (end - decodeStart) / 1e6 : 0, seq.forwardNanos() / 1e6,
+          (end - start) / 1e6, generated.size());
+      GenerationResult result = new GenerationResult(text.toString(), generated.stream().mapToInt(Integer::intValue).toArray(),
+          prompt, reason, logprobs, timings, measurements);
+      if (listener != null) {
+        listener.onFinish(result);
+      }
+      return result;
+    }
+  }
+
+  private static boolean contains(int[] ids, int id) {
+    for (int e : ids) {
+      if (e == id) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    return "Generator[" + model + ", " + Arrays.toString(new Object[] {factory.getClass().getSimpleName()}) + "]";
+  }
+}
