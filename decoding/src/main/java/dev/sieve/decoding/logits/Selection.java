@@ -12,21 +12,62 @@ final class Selection {
   static final int HEAP_LIMIT = 1024;
 
   /**
-   * The k-th largest value of {@code values} (duplicates counted), with {@code 1 <= k <= values.length}.
+   * The k-th largest value for small k, collecting on the way every value that may reach it: a value is
+   * collected when it is at least the running k-th largest (the heap's root), which only grows, so every
+   * value at or above the final answer is collected; a random order collects about
+   * {@code k ln(n / k)} of them.
    *
-   * @param scratch at least {@code k} floats when {@code k <= HEAP_LIMIT}, else at least {@code values.length}
+   * @param heap at least {@code k} floats
+   * @param candidateIds receives the collected ids (at least {@code values.length} long)
+   * @param counts {@code counts[0]} receives how many were collected
    */
-  static float kthLargest(float[] values, int k, float[] scratch) {
-    if (k <= HEAP_LIMIT) {
-      return kthLargestByHeap(values, k, scratch);
+  static float kthLargestCollecting(float[] values, int k, float[] heap, int[] candidateIds, int[] counts) {
+    int n = values.length;
+    int c = 0;
+    for (int i = 0; i < k; i++) {
+      heap[i] = values[i];
+      candidateIds[c++] = i;
     }
-    System.arraycopy(values, 0, scratch, 0, values.length);
-    return quickselectDescending(scratch, values.length, k - 1);
+    for (int i = (k >>> 1) - 1; i >= 0; i--) {
+      siftDown(heap, i, k);
+    }
+    float root = heap[0];
+    int i = k;
+    // eight at a time: one branch per eight values on the common path (none reaches the root)
+    for (; i + 8 <= n; i += 8) {
+      float r = root;
+      boolean any = values[i] >= r | values[i + 1] >= r | values[i + 2] >= r | values[i + 3] >= r
+          | values[i + 4] >= r | values[i + 5] >= r | values[i + 6] >= r | values[i + 7] >= r;
+      if (any) {
+        for (int j = i; j < i + 8; j++) {
+          float v = values[j];
+          if (v >= root) {
+            candidateIds[c++] = j;
+            if (v > root) {
+              heap[0] = v;
+              siftDown(heap, 0, k);
+              root = heap[0];
+            }
+          }
+        }
+      }
+    }
+    for (; i < n; i++) {
+      float v = values[i];
+      if (v >= root) {
+        candidateIds[c++] = i;
+        if (v > root) {
+          heap[0] = v;
+          siftDown(heap, 0, k);
+          root = heap[0];
+        }
+      }
+    }
+    counts[0] = c;
+    return root;
   }
 
-  /** A min-heap of the k largest values seen; most elements are rejected by one comparison with its root. */
-  static float kthLargestByHeap(float[] values, int k, float[] heap) {
-    int n = values.length;
+  private static float kthLargestByHeapOf(float[] values, int n, int k, float[] heap) {
     for (int i = 0; i < k; i++) {
       heap[i] = values[i];
     }
@@ -43,6 +84,24 @@ final class Selection {
       }
     }
     return root;
+  }
+
+  /**
+   * The k-th largest value of {@code values} (duplicates counted), with {@code 1 <= k <= values.length}.
+   *
+   * @param scratch at least {@code k} floats when {@code k <= HEAP_LIMIT}, else at least {@code values.length}
+   */
+  static float kthLargest(float[] values, int k, float[] scratch) {
+    if (k <= HEAP_LIMIT) {
+      return kthLargestByHeap(values, k, scratch);
+    }
+    System.arraycopy(values, 0, scratch, 0, values.length);
+    return quickselectDescending(scratch, values.length, k - 1);
+  }
+
+  /** A min-heap of the k largest values seen; most elements are rejected by one comparison with its root. */
+  static float kthLargestByHeap(float[] values, int k, float[] heap) {
+    return kthLargestByHeapOf(values, values.length, k, heap);
   }
 
   private static void siftDown(float[] heap, int i, int size) {

@@ -7,8 +7,11 @@ package dev.sieve.decoding.logits;
  * {@code max(k, minTokensToKeep)}, capped at the vocabulary size; every token whose logit is below the
  * k-th highest value is removed, so tokens tied with the k-th value all stay.
  *
- * <p>The k-th value is found by selection, never by sorting the vocabulary: a bounded min-heap for small
- * k (one comparison per logit for most of them), quickselect on a scratch copy for large k. The scratch
+ * <p>The k-th value is found by selection, never by sorting the vocabulary. For small k: one pass
+ * keeps a bounded min-heap of the k highest values seen (most logits are rejected by one comparison
+ * with its root) and collects the ids of the few values that reached the root when seen, a superset of
+ * the survivors; the array is then cleared with one fill and the survivors written back. For large k:
+ * quickselect on a scratch copy, then one cut pass. The scratch
  * buffers make an instance <b>not thread-safe</b>: use one per sequence; {@link #fork()} returns an
  * instance with its own scratch.
  */
@@ -16,6 +19,9 @@ public final class TopKProcessor implements LogitsProcessor {
   private final int k;
   private final int minTokensToKeep;
   private float[] scratch = new float[0];
+  private int[] candidates = new int[0];
+  private float[] kept = new float[0];
+  private final int[] count = new int[1];
 
   public TopKProcessor(int k) {
     this(k, 1);
@@ -43,12 +49,38 @@ public final class TopKProcessor implements LogitsProcessor {
     if (effective >= n) {
       return;
     }
-    int need = effective <= Selection.HEAP_LIMIT ? effective : n;
-    if (scratch.length < need) {
-      scratch = new float[need];
+    if (effective > Selection.HEAP_LIMIT) {
+      if (scratch.length < n) {
+        scratch = new float[n];
+      }
+      cutBelow(logits, Selection.kthLargest(logits, effective, scratch));
+      return;
     }
-    float threshold = Selection.kthLargest(logits, effective, scratch);
-    for (int i = 0; i < n; i++) {
+    if (scratch.length < effective) {
+      scratch = new float[effective];
+    }
+    if (candidates.length < n) {
+      candidates = new int[n];
+      kept = new float[n];
+    }
+    float threshold = Selection.kthLargestCollecting(logits, effective, scratch, candidates, count);
+    // keep the collected values at or above the threshold, clear everything, put them back
+    int c = count[0];
+    int[] ids = candidates;
+    float[] values = kept;
+    for (int j = 0; j < c; j++) {
+      values[j] = logits[ids[j]];
+    }
+    java.util.Arrays.fill(logits, Float.NEGATIVE_INFINITY);
+    for (int j = 0; j < c; j++) {
+      if (values[j] >= threshold) {
+        logits[ids[j]] = values[j];
+      }
+    }
+  }
+
+  private static void cutBelow(float[] logits, float threshold) {
+    for (int i = 0; i < logits.length; i++) {
       if (logits[i] < threshold) {
         logits[i] = Float.NEGATIVE_INFINITY;
       }

@@ -11,7 +11,7 @@ package dev.sieve.decoding.logits;
  * Ties are ranked by lower id first. Probabilities are computed in double precision with
  * {@link StrictMath#exp}, so the kept set is the same on every machine.
  *
- * <p>No sort of the vocabulary: the finite logits are gathered into scratch arrays and the cut is found
+ * <p>No sort of the vocabulary: the finite logits are gathered into scratch arrays (runs of removed tokens are jumped over, see {@link LogitBlocks}) and the cut is found
  * with a quickselect-style partition that discards whole halves whose mass is known (expected linear
  * time in the number of finite logits, which top-k usually makes small). Scratch buffers make an
  * instance <b>not thread-safe</b>: use one per sequence; {@link #fork()} returns one with its own scratch.
@@ -53,18 +53,16 @@ public final class TopPProcessor implements LogitsProcessor {
     }
     long[] keys = this.keys;
     double[] weights = this.weights;
-    // gather the finite candidates and their maximum
+    // gather the finite candidates (jumping over removed runs) and their maximum
     int m = 0;
     float max = Float.NEGATIVE_INFINITY;
-    for (int i = 0; i < n; i++) {
+    for (int i = LogitBlocks.first(logits); i >= 0; i = LogitBlocks.next(logits, i)) {
       float v = logits[i];
-      if (v != Float.NEGATIVE_INFINITY) {
-        keys[m] = Selection.rankKey(v, i);
-        weights[m] = v;
-        m++;
-        if (v > max) {
-          max = v;
-        }
+      keys[m] = Selection.rankKey(v, i);
+      weights[m] = v;
+      m++;
+      if (v > max) {
+        max = v;
       }
     }
     if (m <= minTokensToKeep) {

@@ -1,5 +1,7 @@
 package dev.sieve.decoding.sampling;
 
+import dev.sieve.decoding.logits.LogitBlocks;
+
 /**
  * Draws a token from {@code softmax(logits)}, reproducibly: the same seed gives the same tokens on any
  * machine and JVM. The random stream is {@link SplitMix64} (integer arithmetic); probabilities are
@@ -7,7 +9,8 @@ package dev.sieve.decoding.sampling;
  * order; a uniform draw picks the first token whose cumulative weight exceeds it. Tokens at negative
  * infinity are never chosen.
  *
- * <p>One pass over the vocabulary gathers the finite logits into scratch arrays; the exponentials are
+ * <p>One walk over the allowed ids (runs of negative infinity are jumped over with a vectorized
+ * comparison, see {@link LogitBlocks}) gathers the finite logits into scratch arrays; the exponentials are
  * taken over those only, so after top-k the cost is a scan plus k exponentials. Allocation-free after
  * the first call. <b>Not thread-safe</b> (random state and scratch): use one per sequence;
  * {@link #fork()} returns a copy that draws exactly what this one would.
@@ -36,18 +39,16 @@ public final class MultinomialSampler implements Sampler {
     double[] weights = this.weights;
     int m = 0;
     float max = Float.NEGATIVE_INFINITY;
-    for (int i = 0; i < n; i++) {
+    for (int i = LogitBlocks.first(logits); i >= 0; i = LogitBlocks.next(logits, i)) {
       float v = logits[i];
-      if (v != Float.NEGATIVE_INFINITY) {
-        if (Float.isNaN(v)) {
-          throw new IllegalArgumentException("logit of token " + i + " is NaN");
-        }
-        ids[m] = i;
-        weights[m] = v;
-        m++;
-        if (v > max) {
-          max = v;
-        }
+      if (!(v <= Float.POSITIVE_INFINITY)) {
+        throw new IllegalArgumentException("logit of token " + i + " is NaN");
+      }
+      ids[m] = i;
+      weights[m] = v;
+      m++;
+      if (v > max) {
+        max = v;
       }
     }
     if (m == 0) {

@@ -81,6 +81,26 @@ class TopKProcessorTest {
   }
 
   @Test
+  void smallKOnALargeVocabularyReadsOnlyTheBlocksThatCanHoldTheAnswer() {
+    Random random = new Random(50257);
+    for (int k : new int[] {1, 2, 5, 50, 100, 700}) {
+      for (int shape = 0; shape < 3; shape++) {
+        float[] logits = new float[50_257];
+        for (int i = 0; i < logits.length; i++) {
+          logits[i] = switch (shape) {
+            case 0 -> (float) random.nextGaussian() * 3;
+            case 1 -> random.nextInt(50); // heavy ties
+            default -> i % 640 < 64 ? (float) random.nextGaussian() : NEG; // whole blocks already removed
+          };
+        }
+        float[] expected = reference(logits, k);
+        new TopKProcessor(k).process(empty(), logits);
+        assertArrayEquals(expected, logits, "k=" + k + " shape " + shape);
+      }
+    }
+  }
+
+  @Test
   void forkHasItsOwnScratch() {
     TopKProcessor p = new TopKProcessor(5);
     assertNotSame(p, p.fork());

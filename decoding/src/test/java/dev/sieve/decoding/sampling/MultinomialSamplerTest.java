@@ -111,6 +111,31 @@ class MultinomialSamplerTest {
   }
 
   @Test
+  void onALargeVocabularyOnlyTheFewAllowedTokensAreDrawnInProportion() {
+    // two allowed tokens far apart in a 200019-id vocabulary; probabilities 0.25 and 0.75
+    float[] logits = new float[200_019];
+    java.util.Arrays.fill(logits, NEG);
+    logits[70] = 0f;
+    logits[199_999] = (float) Math.log(3);
+    MultinomialSampler s = new MultinomialSampler(8);
+    int high = 0;
+    int draws = 4_000;
+    for (int i = 0; i < draws; i++) {
+      int t = s.sample(logits);
+      assertTrue(t == 70 || t == 199_999, "drew " + t);
+      high += t == 199_999 ? 1 : 0;
+    }
+    // binomial standard deviation is about 61 draws; allow five
+    assertEquals(0.75 * draws, high, 5 * Math.sqrt(draws * 0.75 * 0.25));
+  }
+
+  @Test
+  void aNaNLogitIsAClearError() {
+    float[] logits = {0f, Float.NaN, 1f};
+    assertThrows(IllegalArgumentException.class, () -> new MultinomialSampler(0).sample(logits));
+  }
+
+  @Test
   void aSingleAllowedTokenIsAlwaysChosen() {
     float[] logits = {NEG, NEG, -1000f, NEG};
     MultinomialSampler s = new MultinomialSampler(0);
