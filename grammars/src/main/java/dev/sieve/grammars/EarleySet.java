@@ -1,0 +1,256 @@
+package dev.sieve.grammars;
+
+import java.util.Arrays;
+
+/**
+ * One Earley set: the parser state after a number of terminals. Immutable once built (apart from
+ * benign memo fields), linked to its predecessors so a matcher's chart is a persistent list: forking
+ * shares it, rolling back drops a reference.
+ *
+ * <p>Items are {@code (dotted item << 32) | origin}, grouped by the symbol after the dot so that
+ * scanning and completion find the items waiting on a symbol by binary search. Nullable symbols are
+ * handled as Aycock and Horspool do (predicting a nullable nonterminal also moves past it).
+ */
+final class EarleySet {
+  final Cfg cfg;
+  final int index;
+  final EarleySet prev;
+  final EarleySet jump;
+  private final long[] items;
+  private final int[] keys; // sorted symbols that some item waits on
+  private final int[] keyStart; // items of keys[i] are items[keyStart[i] .. keyStart[i+1])
+  final long[] allowedTerminals;
+  final boolean accepting;
+
+  // Memo fields: computed on demand; racing threads compute equal values.
+  private EarleySet[] successors;
+  private byte[] successorKnown; // 0 unknown, 1 known
+  long[] allowedLexemes;
+  private byte acceptsAtEof; // 0 unknown, 1 yes, 2 no
+
+  private EarleySet(Cfg cfg, int index, EarleySet prev, EarleySet jump, long[] items, int[] keys, int[] keyStart,
+      boolean accepting) {
+    this.cfg = cfg;
+    this.index = index;
+    this.prev = prev;
+    this.jump = jump;
+    this.items = items;
+    this.keys = keys;
+    this.keyStart = keyStart;
+    this.accepting = accepting;
+    this.allowedTerminals = new long[(cfg.numTerminals + 63) >>> 6];
+    for (int k : keys) {
+      if (k >= cfg.numNonterminals) {
+        int t = k - cfg.numNonterminals;
+        allowedTerminals[t >>> 6] |= 1L << t;
+      }
+    }
+  }
+
+  static EarleySet initial(Cfg cfg) {
+    Builder b = new Builder(cfg, 0, null);
+    b.add(cfg.itemBase[0], 0);
+    return b.finish(null);
+  }
+
+  int size() {
+    return items.length;
+  }
+
+  boolean allows(int terminal) {
+    return (allowedTerminals[terminal >>> 6] & (1L << terminal)) != 0;
+  }
+
+  /** The set at chart position {@code i <= index}. */
+  EarleySet at(int i) {
+    EarleySet s = this;
+    while (s.index != i) {
+      s = (s.jump != null && s.jump.index >= i) ? s.jump : s.prev;
+    }
+    return s;
+  }
+
+  private int find(int symbol) {
+    return Arrays.binarySearch(keys, symbol);
+  }
+
+  /** The set after scanning {@code terminal}, or {@code null} when the parser cannot take it here. */
+  EarleySet scan(int terminal) {
+    if (!allows(terminal)) {
+      return null;
+    }
+    EarleySet[] succ = successors;
+    if (succ != null && succ[terminal] != null) {
+      return succ[terminal];
+    }
+    EarleySet next = compute(terminal);
+    if (succ == null) {
+      succ = new EarleySet[cfg.numTerminals];
+      successors = succ;
+    }
+    succ[terminal] = next;
+    return next;
+  }
+
+  private EarleySet compute(int terminal) {
+    int k = find(cfg.numNonterminals + terminal);
+    Builder b = new Builder(cfg, index + 1, this);
+    for (int i = keyStart[k]; i < keyStart[k + 1]; i++) {
+      long it = items[i];
+      b.add((int) (it >>> 32) + 1, (int) it);
+    }
+    int ji = (index + 1) & index; // clear the lowest set bit of index + 1
+    return b.finish(ji == index + 1 ? null : at(ji));
+  }
+
+  /** Whether the input can end here: the start rule is complete, possibly after EOF terminals. */
+  boolean acceptsAtEof() {
+    byte known = acceptsAtEof;
+    if (known != 0) {
+      return known == 1;
+    }
+    boolean result = accepting;
+    if (!result && cfg.eofTerminal >= 0) {
+      EarleySet s = this;
+      for (int i = 0; i < 3 && !result; i++) {
+        s = s.scan(cfg.eofTerminal);
+        if (s == null) {
+          break;
+        }
+        result = s.accepting;
+      }
+    }
+    acceptsAtEof = (byte) (result ? 1 : 2);
+    return result;
+  }
+
+  /** Builds a set by closure (predict and complete) from its kernel items. */
+  private static final class Builder {
+    final Cfg cfg;
+    final int index;
+    final EarleySet prev;
+    long[] list = new long[64];
+    int size;
+    long[] table = new long[128]; // open addressing, 0 = empty (items stored + 1)
+    int mask = 127;
+
+    Builder(Cfg cfg, int index, EarleySet prev) {
+      this.cfg = cfg;
+      this.index = index;
+      this.prev = prev;
+    }
+
+    void add(int item, int origin) {
+      long v = ((long) item << 32) | (origin & 0xffffffffL);
+      long key = v + 1;
+      int h = (int) (mix(key) & mask);
+      while (table[h] != 0) {
+        if (table[h] == key) {
+          return;
+        }
+        h = (h + 1) & mask;
+      }
+      table[h] = key;
+      if (size == list.length) {
+        list = Arrays.copyOf(list, size * 2);
+      }
+      list[size++] = v;
+      if (size * 2 > mask) {
+        rehash();
+      }
+    }
+
+    private static long mix(long x) {
+      x *= 0x9E3779B97F4A7C15L;
+      return x ^ (x >>> 29);
+    }
+
+    private void rehash() {
+      long[] old = table;
+      table = new long[old.length * 2];
+      mask = table.length - 1;
+      for (long key : old) {
+        if (key != 0) {
+          int h = (int) (mix(key) & mask);
+          while (table[h] != 0) {
+            h = (h + 1) & mask;
+          }
+          table[h] = key;
+        }
+      }
+    }
+
+    EarleySet finish(EarleySet jump) {
+      for (int i = 0; i < size; i++) {
+        long it = list[i];
+        int item = (int) (it >>> 32);
+        int origin = (int) it;
+        int sym = cfg.itemNext[item];
+        if (sym == Cfg.END) {
+          if (origin == index) {
+            continue; // nullable completion: handled at prediction
+          }
+          int lhs = cfg.prodLhs[cfg.itemProd[item]];
+          EarleySet o = prev.at(origin);
+          int k = o.find(lhs);
+          if (k >= 0) {
+            for (int j = o.keyStart[k]; j < o.keyStart[k + 1]; j++) {
+              long w = o.items[j];
+              add((int) (w >>> 32) + 1, (int) w);
+            }
+          }
+        } else if (sym < cfg.numNonterminals) {
+          for (int p : cfg.predictItems[sym]) {
+            add(p, index);
+          }
+          if (cfg.nullable[sym]) {
+            add(item + 1, origin);
+          }
+        }
+      }
+      // Group by next symbol.
+      long[] sorted = new long[size];
+      int[] symOf = new int[size];
+      for (int i = 0; i < size; i++) {
+        symOf[i] = cfg.itemNext[(int) (list[i] >>> 32)];
+      }
+      Integer[] order = new Integer[size];
+      for (int i = 0; i < size; i++) {
+        order[i] = i;
+      }
+      Arrays.sort(order, (a, b) -> Integer.compare(symOf[a], symOf[b]));
+      int distinct = 0;
+      int last = Integer.MIN_VALUE;
+      for (int i = 0; i < size; i++) {
+        sorted[i] = list[order[i]];
+        int s = symOf[order[i]];
+        if (s != last) {
+          distinct++;
+          last = s;
+        }
+      }
+      int[] keys = new int[distinct];
+      int[] keyStart = new int[distinct + 1];
+      int k = -1;
+      last = Integer.MIN_VALUE;
+      for (int i = 0; i < size; i++) {
+        int s = symOf[order[i]];
+        if (s != last) {
+          keys[++k] = s;
+          keyStart[k] = i;
+          last = s;
+        }
+      }
+      keyStart[distinct] = size;
+      long acceptKey = ((long) cfg.acceptItem << 32);
+      boolean accepting = false;
+      for (int i = 0; i < size; i++) {
+        if (sorted[i] == acceptKey) {
+          accepting = true;
+          break;
+        }
+      }
+      return new EarleySet(cfg, index, prev, jump, sorted, keys, keyStart, accepting);
+    }
+  }
+}

@@ -1,0 +1,307 @@
+package dev.sieve.grammars;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.util.automaton.Automaton;
+import org.apache.lucene.util.automaton.Operations;
+import org.apache.lucene.util.automaton.Transition;
+import org.apache.lucene.util.automaton.UTF32ToUTF8;
+
+/**
+ * The lexer of a compiled grammar: one deterministic automaton over UTF-8 bytes per lexer mode, all
+ * states numbered in one space (state 0 is the dead state), with per-state lexeme information.
+ *
+ * <p>Built by a product construction over the per-lexeme byte DFAs (each determinized by Lucene), so
+ * every state knows which lexemes accept there and which can still be reached. Immutable.
+ */
+final class LexerDfa {
+  static final int DEAD = 0;
+
+  final int numStates;
+  final int numLexemes;
+  final int words; // longs per lexeme bitset
+  /** next[state * 256 + byte]: the next state, {@link #DEAD} when no lexeme continues. */
+  final int[] next;
+  /** The first-declared lexeme accepting at each state, or -1. */
+  final int[] acceptFirst;
+  /** All lexemes accepting at each state, ascending (declaration order). */
+  final int[][] accepts;
+  /** Lexemes accepting at this or any later state (bitset). */
+  final long[][] reachAny;
+  /** Lexemes that win (first declared) at this or any later state (bitset). */
+  final long[][] reachWin;
+  /** Whether any byte leads on from this state. */
+  final boolean[] canContinue;
+  /** The start state of each mode. */
+  final int[] modeStart;
+  /** Byte-DFA states of each lexeme alone, for stats. */
+  final int lexemeStates;
+
+  private LexerDfa(
+      int numStates, int numLexemes, int[] next, int[] acceptFirst, int[][] accepts, long[][] reachAny,
+      long[][] reachWin, boolean[] canContinue, int[] modeStart, int lexemeStates) {
+    this.numStates = numStates;
+    this.numLexemes = numLexemes;
+    this.words = (numLexemes + 63) >>> 6;
+    this.next = next;
+    this.acceptFirst = acceptFirst;
+    this.accepts = accepts;
+    this.reachAny = reachAny;
+    this.reachWin = reachWin;
+    this.canContinue = canContinue;
+    this.modeStart = modeStart;
+    this.lexemeStates = lexemeStates;
+  }
+
+  /** A dense byte DFA of one lexeme: -1 for no transition. */
+  private record ByteDfa(int[] table, boolean[] accept) {}
+
+  static ByteDfa toByteDfa(Automaton codePoints, int workLimit) {
+    Automaton bytes = Operations.determinize(new UTF32ToUTF8().convert(codePoints), workLimit);
+    bytes = Operations.removeDeadStates(bytes);
+    int n = bytes.getNumStates();
+    int[] table = new int[Math.max(1, n) * 256];
+    Arrays.fill(table, -1);
+    boolean[] accept = new boolean[Math.max(1, n)];
+    Transition t = new Transition();
+    for (int s = 0; s < n; s++) {
+      accept[s] = bytes.isAccept(s);
+      int count = bytes.initTransition(s, t);
+      for (int i = 0; i < count; i++) {
+        bytes.getNextTransition(t);
+        for (int b = Math.max(0, t.min); b <= Math.min(255, t.max); b++) {
+          table[s * 256 + b] = t.dest;
+        }
+      }
+    }
+    if (n == 0) {
+      return new ByteDfa(table, accept); // empty language: no transitions, not accepting
+    }
+    return new ByteDfa(table, accept);
+  }
+
+  /**
+   * @param languages per lexeme (global index), its language over code points
+   * @param lexemeMode per lexeme, its mode index
+   * @param numModes number of modes
+   */
+  static LexerDfa build(List<Automaton> languages, int[] lexemeMode, int numModes, int workLimit) {
+    int nl = languages.size();
+    ByteDfa[] dfas = new ByteDfa[nl];
+    int lexemeStates = 0;
+    for (int l = 0; l < nl; l++) {
+      dfas[l] = toByteDfa(languages.get(l), workLimit);
+      lexemeStates += dfas[l].accept.length;
+    }
+    // Product construction over sparse tuples (lexeme, state) pairs, sorted by lexeme.
+    Map<Key, Integer> ids = new HashMap<>();
+    List<int[]> tuples = new ArrayList<>();
+    tuples.add(new int[0]); // dead state
+    ids.put(new Key(new int[0]), 0);
+    int[] modeStart = new int[numModes];
+    ArrayDeque<Integer> work = new ArrayDeque<>();
+    for (int m = 0; m < numModes; m++) {
+      int[] start = new int[0];
+      int cnt = 0;
+      int[] buf = new int[2 * nl];
+      for (int l = 0; l < nl; l++) {
+        if (lexemeMode[l] == m && dfas[l].accept.length > 0 && hasAny(dfas[l], 0)) {
+          buf[cnt++] = l;
+          buf[cnt++] = 0;
+        }
+      }
+      start = Arrays.copyOf(buf, cnt);
+      // Each mode gets its own start state even when tuples coincide (they cannot: lexemes differ).
+      Key k = new Key(start);
+      Integer id = ids.get(k);
+      if (id == null) {
+        id = tuples.size();
+        tuples.add(start);
+        ids.put(k, id);
+        work.add(id);
+      }
+      modeStart[m] = id;
+    }
+    IntList nextList = new IntList(1 << 16);
+    for (int b = 0; b < 256; b++) {
+      nextList.add(0);
+    }
+    int[] buf = new int[2 * nl];
+    // Process states in id order so that nextList rows line up with ids.
+    int processed = 1;
+    while (processed < tuples.size()) {
+      int[] tuple = tuples.get(processed);
+      for (int b = 0; b < 256; b++) {
+        int cnt = 0;
+        for (int i = 0; i < tuple.length; i += 2) {
+          int l = tuple[i];
+          int ns = dfas[l].table[tuple[i + 1] * 256 + b];
+          if (ns >= 0) {
+            buf[cnt++] = l;
+            buf[cnt++] = ns;
+          }
+        }
+        int target;
+        if (cnt == 0) {
+          target = DEAD;
+        } else {
+          int[] nt = Arrays.copyOf(buf, cnt);
+          Key k = new Key(nt);
+          Integer id = ids.get(k);
+          if (id == null) {
+            id = tuples.size();
+            tuples.add(nt);
+            ids.put(k, id);
+          }
+          target = id;
+        }
+        nextList.add(target);
+      }
+      processed++;
+    }
+    int n = tuples.size();
+    int[] next = nextList.toArray();
+    int[] acceptFirst = new int[n];
+    int[][] accepts = new int[n][];
+    int words = (nl + 63) >>> 6;
+    long[][] reachAny = new long[n][words];
+    long[][] reachWin = new long[n][words];
+    boolean[] canContinue = new boolean[n];
+    for (int s = 0; s < n; s++) {
+      int[] tuple = tuples.get(s);
+      IntList acc = new IntList(4);
+      for (int i = 0; i < tuple.length; i += 2) {
+        if (dfas[tuple[i]].accept[tuple[i + 1]]) {
+          acc.add(tuple[i]);
+        }
+      }
+      accepts[s] = acc.toArray();
+      acceptFirst[s] = accepts[s].length == 0 ? -1 : accepts[s][0];
+      for (int l : accepts[s]) {
+        reachAny[s][l >>> 6] |= 1L << l;
+      }
+      if (acceptFirst[s] >= 0) {
+        reachWin[s][acceptFirst[s] >>> 6] |= 1L << acceptFirst[s];
+      }
+      if (s != DEAD) {
+        for (int b = 0; b < 256; b++) {
+          if (next[s * 256 + b] != DEAD) {
+            canContinue[s] = true;
+            break;
+          }
+        }
+      }
+    }
+    propagate(next, n, reachAny);
+    propagate(next, n, reachWin);
+    return new LexerDfa(n, nl, next, acceptFirst, accepts, reachAny, reachWin, canContinue, modeStart, lexemeStates);
+  }
+
+  private static boolean hasAny(ByteDfa d, int s) {
+    if (d.accept[s]) {
+      return true;
+    }
+    for (int b = 0; b < 256; b++) {
+      if (d.table[s * 256 + b] >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** reach[s] |= reach[t] for every edge s -> t, to a fixed point (worklist over predecessors). */
+  private static void propagate(int[] next, int n, long[][] reach) {
+    int[][] preds = new int[n][];
+    int[] counts = new int[n];
+    boolean[] seen = new boolean[n];
+    List<int[]> edges = new ArrayList<>();
+    for (int s = 1; s < n; s++) {
+      IntList targets = new IntList(8);
+      for (int b = 0; b < 256; b++) {
+        int t = next[s * 256 + b];
+        if (t != DEAD && !seen[t]) {
+          seen[t] = true;
+          targets.add(t);
+        }
+      }
+      int[] ts = targets.toArray();
+      for (int t : ts) {
+        seen[t] = false;
+        counts[t]++;
+      }
+      edges.add(ts);
+    }
+    for (int t = 0; t < n; t++) {
+      preds[t] = new int[counts[t]];
+      counts[t] = 0;
+    }
+    for (int s = 1; s < n; s++) {
+      for (int t : edges.get(s - 1)) {
+        preds[t][counts[t]++] = s;
+      }
+    }
+    ArrayDeque<Integer> work = new ArrayDeque<>();
+    boolean[] queued = new boolean[n];
+    for (int s = 1; s < n; s++) {
+      work.add(s);
+      queued[s] = true;
+    }
+    while (!work.isEmpty()) {
+      int t = work.poll();
+      queued[t] = false;
+      long[] rt = reach[t];
+      for (int p : preds[t]) {
+        long[] rp = reach[p];
+        boolean changed = false;
+        for (int w = 0; w < rt.length; w++) {
+          long v = rp[w] | rt[w];
+          if (v != rp[w]) {
+            rp[w] = v;
+            changed = true;
+          }
+        }
+        if (changed && !queued[p]) {
+          queued[p] = true;
+          work.add(p);
+        }
+      }
+    }
+  }
+
+  private record Key(int[] tuple) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && Arrays.equals(tuple, k.tuple);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(tuple);
+    }
+  }
+
+  /** A growable int array. */
+  static final class IntList {
+    int[] a;
+    int size;
+
+    IntList(int capacity) {
+      a = new int[Math.max(1, capacity)];
+    }
+
+    void add(int v) {
+      if (size == a.length) {
+        a = Arrays.copyOf(a, a.length * 2);
+      }
+      a[size++] = v;
+    }
+
+    int[] toArray() {
+      return Arrays.copyOf(a, size);
+    }
+  }
+}

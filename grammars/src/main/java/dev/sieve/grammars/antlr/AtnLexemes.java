@@ -1,0 +1,241 @@
+package dev.sieve.grammars.antlr;
+
+import dev.sieve.grammars.GrammarException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.atn.ATN;
+import org.antlr.v4.runtime.atn.ATNState;
+import org.antlr.v4.runtime.atn.ActionTransition;
+import org.antlr.v4.runtime.atn.AtomTransition;
+import org.antlr.v4.runtime.atn.DecisionState;
+import org.antlr.v4.runtime.atn.LexerAction;
+import org.antlr.v4.runtime.atn.NotSetTransition;
+import org.antlr.v4.runtime.atn.RuleStopState;
+import org.antlr.v4.runtime.atn.RuleTransition;
+import org.antlr.v4.runtime.atn.Transition;
+import org.antlr.v4.runtime.atn.WildcardTransition;
+import org.antlr.v4.runtime.misc.Interval;
+import org.antlr.v4.runtime.misc.IntervalSet;
+import org.antlr.v4.tool.LexerGrammar;
+import org.antlr.v4.tool.Rule;
+import org.apache.lucene.util.automaton.Automata;
+import org.apache.lucene.util.automaton.Automaton;
+import org.apache.lucene.util.automaton.Operations;
+
+/**
+ * Turns one lexer rule of ANTLR's lexer ATN into a Lucene automaton over code points: fragments are
+ * inlined (recursive ones are refused: not regular), sets, ranges, {@code ~} and {@code .} become code
+ * point ranges (surrogates excluded), the lexer commands met on the way are collected. A rule with a
+ * non-greedy loop matches the shortest way: its language keeps the strings with no proper prefix in it.
+ * {@code EOF} inside a lexer rule matches the empty string.
+ */
+final class AtnLexemes {
+  static final int MAX_CODE_POINT = 0x10FFFF;
+
+  /** The automaton and commands of one rule. */
+  record Result(Automaton language, List<LexerAction> actions) {}
+
+  private record Stack(int follow, int rule, Stack next) {
+    boolean contains(int r) {
+      for (Stack s = this; s != null; s = s.next) {
+        if (s.rule == r) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  private record Config(int state, Stack stack) {}
+
+  private final LexerGrammar lg;
+  private final ATN atn;
+  private final Rule rule;
+  private final String file;
+  private boolean nonGreedy;
+  private final Set<Integer> actionIndexes = new LinkedHashSet<>();
+
+  private AtnLexemes(LexerGrammar lg, Rule rule, String file) {
+    this.lg = lg;
+    this.atn = lg.atn;
+    this.rule = rule;
+    this.file = file;
+  }
+
+  static Result convert(LexerGrammar lg, Rule rule, String file, int workLimit) {
+    return new AtnLexemes(lg, rule, file).run(workLimit);
+  }
+
+  private GrammarException error(String message) {
+    int line = rule.ast == null ? 0 : rule.ast.getLine();
+    int col = rule.ast == null ? 0 : rule.ast.getCharPositionInLine();
+    return new GrammarException(file, line, col, rule.name, message);
+  }
+
+  private Result run(int workLimit) {
+    Automaton.Builder b = new Automaton.Builder();
+    Map<Config, Integer> ids = new HashMap<>();
+    ArrayDeque<Config> work = new ArrayDeque<>();
+    Config start = new Config(atn.ruleToStartState[rule.index].stateNumber, null);
+    ids.put(start, b.createState());
+    work.add(start);
+    List<int[]> edges = new ArrayList<>();
+    while (!work.isEmpty()) {
+      Config c = work.poll();
+      int from = ids.get(c);
+      List<Config> closure = new ArrayList<>();
+      boolean accept = closure(c, closure);
+      if (accept) {
+        b.setAccept(from, true);
+      }
+      for (Config x : closure) {
+        ATNState s = atn.states.get(x.state);
+        for (int i = 0; i < s.getNumberOfTransitions(); i++) {
+          Transition t = s.transition(i);
+          if (t.isEpsilon() || isEofAtom(t)) {
+            continue;
+          }
+          IntervalSet set = ranges(t);
+          Config target = new Config(t.target.stateNumber, x.stack);
+          Integer to = ids.get(target);
+          if (to == null) {
+            to = b.createState();
+            ids.put(target, to);
+            work.add(target);
+            if (ids.size() > 200_000) {
+              throw error("lexer rule too large to compile (over 200000 automaton states)");
+            }
+          }
+          for (Interval iv : set.getIntervals()) {
+            edges.add(new int[] {from, to, iv.a, iv.b});
+          }
+        }
+      }
+    }
+    for (int[] e : edges) {
+      addRange(b, e[0], e[1], e[2], e[3]);
+    }
+    Automaton a = b.finish();
+    if (nonGreedy) {
+      a = Operations.determinize(a, workLimit);
+      Automaton longer = Operations.concatenate(a, Operations.repeat(Automata.makeCharRange(0, MAX_CODE_POINT), 1));
+      a = Operations.minus(a, longer, workLimit);
+    }
+    List<LexerAction> actions = new ArrayList<>();
+    for (int ai : actionIndexes) {
+      actions.add(atn.lexerActions[ai]);
+    }
+    return new Result(a, actions);
+  }
+
+  private static void addRange(Automaton.Builder b, int from, int to, int lo, int hi) {
+    // Surrogate code points never occur in UTF-8 text.
+    lo = Math.max(lo, 0);
+    hi = Math.min(hi, MAX_CODE_POINT);
+    if (lo > hi) {
+      return;
+    }
+    if (hi < 0xD800 || lo > 0xDFFF) {
+      b.addTransition(from, to, lo, hi);
+      return;
+    }
+    if (lo < 0xD800) {
+      b.addTransition(from, to, lo, 0xD7FF);
+    }
+    if (hi > 0xDFFF) {
+      b.addTransition(from, to, 0xE000, hi);
+    }
+  }
+
+  private static boolean isEofAtom(Transition t) {
+    return t instanceof AtomTransition at && at.label == Token.EOF;
+  }
+
+  private IntervalSet ranges(Transition t) {
+    if (t instanceof WildcardTransition) {
+      return IntervalSet.of(0, MAX_CODE_POINT);
+    }
+    if (t instanceof NotSetTransition ns) {
+      return ns.set.complement(IntervalSet.of(0, MAX_CODE_POINT));
+    }
+    IntervalSet label = t.label();
+    if (label == null) {
+      throw error("unsupported transition " + t.getClass().getSimpleName());
+    }
+    IntervalSet copy = new IntervalSet(label);
+    copy.remove(Token.EOF);
+    return copy;
+  }
+
+  /** Epsilon closure of c into out (configs with a consuming transition); true when the rule can end here. */
+  private boolean closure(Config c, List<Config> out) {
+    boolean accept = false;
+    ArrayDeque<Config> stack = new ArrayDeque<>();
+    java.util.HashSet<Config> seen = new java.util.HashSet<>();
+    stack.push(c);
+    seen.add(c);
+    while (!stack.isEmpty()) {
+      Config x = stack.pop();
+      ATNState s = atn.states.get(x.state);
+      if (s instanceof DecisionState d && d.nonGreedy) {
+        nonGreedy = true;
+      }
+      if (s instanceof RuleStopState) {
+        if (x.stack == null) {
+          accept = true;
+        } else {
+          Config back = new Config(x.stack.follow, x.stack.next);
+          if (seen.add(back)) {
+            stack.push(back);
+          }
+        }
+        continue;
+      }
+      boolean consuming = false;
+      for (int i = 0; i < s.getNumberOfTransitions(); i++) {
+        Transition t = s.transition(i);
+        Config next;
+        switch (t.getSerializationType()) {
+          case Transition.RULE -> {
+            RuleTransition rt = (RuleTransition) t;
+            if (rt.ruleIndex == rule.index || (x.stack != null && x.stack.contains(rt.ruleIndex))) {
+              throw error("recursive lexer rule (through " + lg.getRule(rt.ruleIndex).name
+                  + ") is not a regular language and cannot be compiled");
+            }
+            next = new Config(rt.target.stateNumber, new Stack(rt.followState.stateNumber, rt.ruleIndex, x.stack));
+          }
+          case Transition.PREDICATE, Transition.PRECEDENCE -> throw error(
+              "semantic predicates in lexer rules cannot be honoured (they need target-language code)");
+          case Transition.ACTION -> {
+            ActionTransition at = (ActionTransition) t;
+            if (at.actionIndex >= 0 && atn.lexerActions != null && at.actionIndex < atn.lexerActions.length) {
+              actionIndexes.add(at.actionIndex);
+            }
+            next = new Config(t.target.stateNumber, x.stack);
+          }
+          default -> {
+            if (t.isEpsilon() || isEofAtom(t)) {
+              next = new Config(t.target.stateNumber, x.stack);
+            } else {
+              consuming = true;
+              continue;
+            }
+          }
+        }
+        if (seen.add(next)) {
+          stack.push(next);
+        }
+      }
+      if (consuming) {
+        out.add(x);
+      }
+    }
+    return accept;
+  }
+}
