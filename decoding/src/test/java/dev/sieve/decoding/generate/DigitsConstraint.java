@@ -72,7 +72,8 @@ final class DigitsConstraint implements TokenConstraint, dev.sieve.decoding.logi
 
   @Override
   public boolean isComplete() {
-    return accepted > 0;
+    // end of sequence only once every digit token is there, so the outcome does not depend on the model
+    return accepted >= maxTokens;
   }
 
   @Override

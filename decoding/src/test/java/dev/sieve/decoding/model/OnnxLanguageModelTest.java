@@ -35,13 +35,24 @@ class OnnxLanguageModelTest {
     ModelCapabilities c = model.capabilities();
     assertTrue(c.hasPositionIds());
     assertTrue(c.hasAttentionBias());
-    assertEquals(6, c.layers());
-    assertEquals(2, c.kvHeads());
-    assertEquals(32, c.headDim());
-    assertEquals(8192, c.vocabSize());
-    assertEquals(1024, c.maxPositions());
-    assertTrue(c.inputNames().contains("past_key_values.5.value"));
+    JsonNode config = bundledConfig();
+    int layers = config.get("num_hidden_layers").asInt();
+    assertEquals(layers, c.layers());
+    assertEquals(config.get("num_key_value_heads").asInt(), c.kvHeads());
+    assertEquals(config.get("head_dim").asInt(), c.headDim());
+    assertEquals(config.get("vocab_size").asInt(), c.vocabSize());
+    assertEquals(config.get("max_position_embeddings").asInt(), c.maxPositions());
+    assertTrue(c.inputNames().contains("past_key_values." + (layers - 1) + ".value"));
+    assertFalse(c.inputNames().contains("past_key_values." + layers + ".value"));
     assertTrue(c.outputNames().contains("present.0.key"));
+  }
+
+  private static JsonNode bundledConfig() {
+    try {
+      return JSON.readTree(TestModels.bundledDir().resolve("config.json").toFile());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** The fixture's top-5 logits at every greedy step, and its greedy continuation, token for token. */
