@@ -1,6 +1,7 @@
 package dev.sieve.grammars;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One Earley set: the parser state after a number of terminals. Immutable once built (apart from
@@ -23,8 +24,7 @@ final class EarleySet {
   final boolean accepting;
 
   // Memo fields: computed on demand; racing threads compute equal values.
-  private EarleySet[] successors;
-  private byte[] successorKnown; // 0 unknown, 1 known
+  private WalkMemo memo;
   long[] allowedLexemes;
   private byte acceptsAtEof; // 0 unknown, 1 yes, 2 no
 
@@ -76,21 +76,39 @@ final class EarleySet {
 
   /** The set after scanning {@code terminal}, or {@code null} when the parser cannot take it here. */
   EarleySet scan(int terminal) {
+    return allows(terminal) ? compute(terminal) : null;
+  }
+
+  /**
+   * {@link #scan} memoised for one mask computation ({@code epoch} from {@link #newEpoch()}): trie
+   * branches that emit the same lexeme from the same set share the successor. The memo lives only as long
+   * as the epoch, so charts of finished sequences and sets built for past masks are not kept alive.
+   */
+  EarleySet scan(int terminal, long epoch) {
     if (!allows(terminal)) {
       return null;
     }
-    EarleySet[] succ = successors;
-    if (succ != null && succ[terminal] != null) {
-      return succ[terminal];
+    WalkMemo m = memo;
+    if (m == null || m.epoch != epoch) {
+      m = new WalkMemo(epoch, new EarleySet[cfg.numTerminals]);
+      memo = m; // racing walks on other threads replace it with their own: each reads its epoch's array only
     }
-    EarleySet next = compute(terminal);
-    if (succ == null) {
-      succ = new EarleySet[cfg.numTerminals];
-      successors = succ;
+    EarleySet next = m.next[terminal];
+    if (next == null) {
+      next = compute(terminal);
+      m.next[terminal] = next;
     }
-    succ[terminal] = next;
     return next;
   }
+
+  private static final AtomicLong EPOCHS = new AtomicLong();
+
+  /** A fresh memo epoch for {@link #scan(int, long)}. */
+  static long newEpoch() {
+    return EPOCHS.incrementAndGet();
+  }
+
+  private record WalkMemo(long epoch, EarleySet[] next) {}
 
   private EarleySet compute(int terminal) {
     int k = find(cfg.numNonterminals + terminal);

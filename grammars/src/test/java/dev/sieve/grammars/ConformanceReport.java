@@ -33,7 +33,7 @@ final class ConformanceReport {
     for (String v : tokenizers.keySet()) {
       sb.append(" accepted, ").append(v).append(" |");
     }
-    sb.append(" rejections on time (all vocabularies) |\n|---|---|---|");
+    sb.append(" changed inputs rejected in time (all vocabularies) |\n|---|---|---|");
     sb.append("---|".repeat(tokenizers.size())).append("---|\n");
     return sb.toString();
   }
@@ -61,12 +61,18 @@ final class ConformanceReport {
     sb.append(" |");
     int mut = 0;
     int onTime = 0;
+    int before = 0;
     for (Conformance.VocabResult v : r.byVocabulary.values()) {
       sb.append(' ').append(v.accepted).append('/').append(v.examples).append(" |");
       mut += v.mutations;
       onTime += v.rejectedOnTime;
+      before += v.reportedBeforeChange;
     }
-    sb.append(' ').append(onTime).append('/').append(mut).append(" |");
+    sb.append(' ').append(onTime).append('/').append(mut);
+    if (before > 0) {
+      sb.append(" (").append(before).append(" reported by ANTLR before the change)");
+    }
+    sb.append(" |");
     return sb.toString();
   }
 

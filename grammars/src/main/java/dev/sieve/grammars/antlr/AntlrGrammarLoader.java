@@ -367,8 +367,9 @@ public final class AntlrGrammarLoader {
       for (org.antlr.v4.tool.Grammar g : List.of(pg, lg)) {
         String superClass = g.getOptionString("superClass");
         if (superClass != null) {
-          throw new GrammarException(g.fileName, 0, 0, null,
-              "option superClass=" + superClass + " needs target-language code and cannot be honoured");
+          GrammarAST at = g.ast.getOptionAST("superClass");
+          throw new GrammarException(g.fileName, at == null ? 0 : at.getLine(), at == null ? 0 : at.getCharPositionInLine(),
+              null, "option superClass=" + superClass + " needs target-language code and cannot be honoured");
         }
       }
       String name = pg.name != null ? pg.name : pg.ast != null && pg.ast.getChildCount() > 0 ? pg.ast.getChild(0).getText() : "grammar";

@@ -28,7 +28,8 @@ import org.apache.lucene.util.automaton.Automaton;
 
 /**
  * Turns one lexer rule of ANTLR's lexer ATN into a Lucene automaton over code points: fragments are
- * inlined (recursive ones are refused: not regular), sets, ranges, {@code ~} and {@code .} become code
+ * inlined (recursive rules, not regular, are matched up to {@value #MAX_NESTING} levels deep), sets,
+ * ranges, {@code ~} and {@code .} become code
  * point ranges (surrogates excluded), the lexer commands met on the way are collected. A rule with a
  * non-greedy loop is converted by simulating ANTLR's own lexer (see {@link #buildNonGreedy}).
  * {@code EOF} inside a lexer rule matches the empty string (for a greedy rule such as
@@ -37,18 +38,21 @@ import org.apache.lucene.util.automaton.Automaton;
  */
 final class AtnLexemes {
   static final int MAX_CODE_POINT = 0x10FFFF;
+  /** How deep a recursive lexer rule (such as a nested comment) is matched. */
+  static final int MAX_NESTING = 8;
 
   /** The automaton and commands of one rule. */
   record Result(Automaton language, List<LexerAction> actions) {}
 
   private record Stack(int follow, int rule, Stack next) {
-    boolean contains(int r) {
+    int count(int r) {
+      int n = 0;
       for (Stack s = this; s != null; s = s.next) {
         if (s.rule == r) {
-          return true;
+          n++;
         }
       }
-      return false;
+      return n;
     }
   }
 
@@ -71,6 +75,15 @@ final class AtnLexemes {
 
   static Result convert(LexerGrammar lg, Rule rule, String file, int workLimit) {
     return new AtnLexemes(lg, rule, file).run(workLimit);
+  }
+
+  /**
+   * A recursive lexer rule (nested comments) is not regular: it is matched up to {@link #MAX_NESTING}
+   * levels deep, a documented deviation; this says whether {@code rt} would go deeper.
+   */
+  private boolean tooDeep(RuleTransition rt, Stack stack) {
+    int depth = (rt.ruleIndex == rule.index ? 1 : 0) + (stack == null ? 0 : stack.count(rt.ruleIndex));
+    return depth >= MAX_NESTING;
   }
 
   private GrammarException error(String message) {
@@ -229,9 +242,8 @@ final class AtnLexemes {
       switch (t.getSerializationType()) {
         case Transition.RULE -> {
           RuleTransition rt = (RuleTransition) t;
-          if (rt.ruleIndex == rule.index || (config.stack != null && config.stack.contains(rt.ruleIndex))) {
-            throw error("recursive lexer rule (through " + lg.getRule(rt.ruleIndex).name
-                + ") is not a regular language and cannot be compiled");
+          if (tooDeep(rt, config.stack)) {
+            continue;
           }
           next = new NgConfig(rt.target.stateNumber, new Stack(rt.followState.stateNumber, rt.ruleIndex, config.stack),
               config.passedNonGreedy || isNonGreedyDecision(rt.target.stateNumber));
@@ -318,6 +330,14 @@ final class AtnLexemes {
     }
   }
 
+  private static boolean hasEof(Transition t) {
+    if (t.isEpsilon() || t instanceof WildcardTransition || t instanceof NotSetTransition) {
+      return false;
+    }
+    IntervalSet label = t.label();
+    return label != null && label.contains(Token.EOF);
+  }
+
   private static boolean isEofAtom(Transition t) {
     return t instanceof AtomTransition at && at.label == Token.EOF;
   }
@@ -369,9 +389,8 @@ final class AtnLexemes {
         switch (t.getSerializationType()) {
           case Transition.RULE -> {
             RuleTransition rt = (RuleTransition) t;
-            if (rt.ruleIndex == rule.index || (x.stack != null && x.stack.contains(rt.ruleIndex))) {
-              throw error("recursive lexer rule (through " + lg.getRule(rt.ruleIndex).name
-                  + ") is not a regular language and cannot be compiled");
+            if (tooDeep(rt, x.stack)) {
+              continue;
             }
             next = new Config(rt.target.stateNumber, new Stack(rt.followState.stateNumber, rt.ruleIndex, x.stack));
           }
@@ -387,7 +406,11 @@ final class AtnLexemes {
             next = new Config(t.target.stateNumber, x.stack);
           }
           default -> {
-            if (isEofAtom(t)) {
+            if (hasEof(t)) {
+              // EOF alone, or in a set (ANTLR's optimizer merges ('\n' | EOF) into one set transition)
+              if (!isEofAtom(t)) {
+                consuming = true;
+              }
               if (!eofAsEmpty) {
                 continue;
               }
