@@ -33,7 +33,7 @@ final class ConformanceReport {
     for (String v : tokenizers.keySet()) {
       sb.append(" accepted, ").append(v).append(" |");
     }
-    sb.append(" changed inputs rejected in time (all vocabularies) |\n|---|---|---|");
+    sb.append(" changed inputs handled as ANTLR (all vocabularies) |\n|---|---|---|");
     sb.append("---|".repeat(tokenizers.size())).append("---|\n");
     return sb.toString();
   }
@@ -61,16 +61,16 @@ final class ConformanceReport {
     sb.append(" |");
     int mut = 0;
     int onTime = 0;
-    int before = 0;
+    int after = 0;
     for (Conformance.VocabResult v : r.byVocabulary.values()) {
       sb.append(' ').append(v.accepted).append('/').append(v.examples).append(" |");
       mut += v.mutations;
-      onTime += v.rejectedOnTime;
-      before += v.reportedBeforeChange;
+      onTime += v.rejectedOnTime + v.acceptedLikeAntlr;
+      after += v.rejectedAfterReport;
     }
-    sb.append(' ').append(onTime).append('/').append(mut);
-    if (before > 0) {
-      sb.append(" (").append(before).append(" reported by ANTLR before the change)");
+    sb.append(' ').append(onTime + after).append('/').append(mut);
+    if (after > 0) {
+      sb.append(" (").append(after).append(" after ANTLR's early report)");
     }
     sb.append(" |");
     return sb.toString();

@@ -68,6 +68,16 @@ class LexerSemanticsTest {
         COMMENT : '/*' (COMMENT | .)*? '*/' -> skip ;
         WS : ' ' -> skip ;
         """, "s", "a /* x /* y */ z */ b", "a /* /* /* deep */ */ */ b", "a /* x /* y */ b");
+    // The documented deviation: a fourth level is not matched (ANTLR would accept it).
+    Grammar g = AntlrGrammarLoader.fromString("""
+        grammar N;
+        s : ID+ EOF ;
+        ID : [a-z]+ ;
+        COMMENT : '/*' (COMMENT | .)*? '*/' -> skip ;
+        WS : ' ' -> skip ;
+        """, "s");
+    GrammarMatcher m = GrammarCompiler.compile(g, TiktokenTokenizer.named("cl100k").vocabulary()).newMatcher();
+    assertEquals(false, m.acceptString("a /* /* /* /* four */ */ */ */ b") && m.isComplete());
   }
 
   @Test

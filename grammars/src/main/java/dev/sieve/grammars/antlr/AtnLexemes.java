@@ -39,7 +39,7 @@ import org.apache.lucene.util.automaton.Automaton;
 final class AtnLexemes {
   static final int MAX_CODE_POINT = 0x10FFFF;
   /** How deep a recursive lexer rule (such as a nested comment) is matched. */
-  static final int MAX_NESTING = 8;
+  static final int MAX_NESTING = 3;
 
   /** The automaton and commands of one rule. */
   record Result(Automaton language, List<LexerAction> actions) {}
