@@ -69,7 +69,7 @@ final class Cursor {
     memoEpoch = o.memoEpoch;
   }
 
-  private boolean alive(int s) {
+  boolean alive(int s) {
     if (s == LexerDfa.DEAD) {
       return false;
     }
@@ -85,7 +85,7 @@ final class Cursor {
     return false;
   }
 
-  private int acceptAt(int s) {
+  int acceptAt(int s) {
     if (!g.contextual) {
       return dfa.acceptFirst[s];
     }

@@ -203,6 +203,13 @@ public final class GrammarMatcher {
     }
   }
 
+  /**
+   * The trie walk behind {@link #fillMask}. Most trie nodes only move the lexer inside one lexeme (a
+   * string's characters, an identifier's letters): for those a "pure" step needs the DFA state, the
+   * last accepting lexeme and the length, not a whole cursor. Cursors are materialised (by replaying the
+   * path from the root) only below nodes where a lexeme is emitted or the DFA backs up; every other
+   * check is the one {@link Cursor#feed} and {@link Cursor#viable} make.
+   */
   private void walk(TokenMask mask, boolean capped) {
     int maxDepth = index.maxDepth;
     if (byDepth == null || byDepth.length < maxDepth + 1) {
@@ -210,6 +217,11 @@ public final class GrammarMatcher {
       for (int i = 0; i < byDepth.length; i++) {
         byDepth[i] = new Cursor(g);
       }
+      pureState = new int[maxDepth + 1];
+      pureLast = new int[maxDepth + 1];
+      pure = new boolean[maxDepth + 1];
+      valid = new boolean[maxDepth + 1];
+      pathByte = new byte[maxDepth + 1];
     }
     Cursor root = current.load(byDepth[0]);
     root.capped = capped;
@@ -219,23 +231,88 @@ public final class GrammarMatcher {
     final int[] end = index.subtreeEnd;
     final int[] tokenAt = index.tokenAt;
     final int n = index.numNodes;
+    final LexerDfa dfa = g.dfa;
+    final int[] next = dfa.next;
+    final boolean[] canContinue = dfa.canContinue;
+    final long[][] reach = g.contextual ? dfa.reachAny : dfa.reachWin;
+    final boolean[] skipOnly = g.skipOnlyState;
+    final long[] allowed = root.allowedLex;
+    final int skipBase = root.skipRun + root.curLen;
+    final int cap = g.options.maxSkipBytes();
+    pure[0] = true;
+    valid[0] = true;
+    pureState[0] = root.state;
+    pureLast[0] = root.lastAccept;
     int i = 0;
     while (i < n) {
       int d = depth[i];
+      byte b = label[i];
+      pathByte[d] = b;
+      if (pure[d - 1]) {
+        int t = next[(pureState[d - 1] << 8) | (b & 0xff)];
+        if (root.alive(t)) {
+          int acc = root.acceptAt(t);
+          if (capped && skipOnly[t] && skipBase + d > cap) {
+            i = end[i]; // the whitespace cap: feed() refuses this byte
+            continue;
+          }
+          if (acc < 0 || canContinue[t]) {
+            int last = acc >= 0 ? acc : pureLast[d - 1];
+            long[] r = reach[t];
+            boolean viable = last >= 0 && (allowed[last >>> 6] & (1L << last)) != 0;
+            for (int w = 0; !viable && w < r.length; w++) {
+              viable = (r[w] & allowed[w]) != 0;
+            }
+            if (!viable) {
+              i = end[i];
+              continue;
+            }
+            pure[d] = true;
+            valid[d] = false;
+            pureState[d] = t;
+            pureLast[d] = last;
+            allowTokens(mask, tokenAt[i]);
+            i++;
+            continue;
+          }
+        }
+        materialize(d - 1);
+      }
       Cursor c = byDepth[d];
       c.copyFrom(byDepth[d - 1]);
-      if (!c.feed(label[i]) || !c.viable()) {
+      pure[d] = false;
+      valid[d] = true;
+      if (!c.feed(b) || !c.viable()) {
         i = end[i];
         continue;
       }
-      int id = tokenAt[i];
-      if (id >= 0) {
-        do {
-          mask.allow(id);
-          id = index.sameBytes[id];
-        } while (id >= 0);
-      }
+      allowTokens(mask, tokenAt[i]);
       i++;
+    }
+  }
+
+  private int[] pureState;
+  private int[] pureLast;
+  private boolean[] pure;
+  private boolean[] valid;
+  private byte[] pathByte;
+
+  /** Makes the cursors of the path's pure nodes down to {@code depth} real, replaying their bytes. */
+  private void materialize(int depth) {
+    for (int j = 1; j <= depth; j++) {
+      if (!valid[j]) {
+        Cursor c = byDepth[j];
+        c.copyFrom(byDepth[j - 1]);
+        c.feed(pathByte[j]); // a pure step: stays inside the lexeme, cannot fail
+        valid[j] = true;
+      }
+    }
+  }
+
+  private void allowTokens(TokenMask mask, int id) {
+    while (id >= 0) {
+      mask.allow(id);
+      id = index.sameBytes[id];
     }
   }
 
