@@ -237,6 +237,7 @@ public final class GrammarMatcher {
     final long[][] reach = g.contextual ? dfa.reachAny : dfa.reachWin;
     final boolean[] skipOnly = g.skipOnlyState;
     final long[] allowed = root.allowedLex;
+    final boolean[] shared = index.sharedAt;
     final int skipBase = root.skipRun + root.curLen;
     final int cap = g.options.maxSkipBytes();
     pure[0] = true;
@@ -271,7 +272,14 @@ public final class GrammarMatcher {
             valid[d] = false;
             pureState[d] = t;
             pureLast[d] = last;
-            allowTokens(mask, tokenAt[i]);
+            int id = tokenAt[i];
+            if (id >= 0) {
+              if (shared[i]) {
+                allowTokens(mask, id);
+              } else {
+                mask.allow(id);
+              }
+            }
             i++;
             continue;
           }

@@ -22,6 +22,8 @@ public final class VocabularyIndex {
   final int[] subtreeEnd;
   final int[] tokenAt;
   final int[] sameBytes; // per token id: next id with the same bytes, -1
+  /** Per node: its token has others with the same bytes (rare; saves a random read of sameBytes per token). */
+  final boolean[] sharedAt;
   final int maxDepth;
   final int[] eos;
   final long buildNanos;
@@ -98,6 +100,10 @@ public final class VocabularyIndex {
       subtreeEnd[stack[--sp]] = numNodes;
     }
     maxDepth = maxD;
+    sharedAt = new boolean[numNodes];
+    for (int i = 0; i < numNodes; i++) {
+      sharedAt[i] = tokenAt[i] >= 0 && sameBytes[tokenAt[i]] >= 0;
+    }
     eos = v.eosTokenIds();
     buildNanos = System.nanoTime() - t0;
   }
