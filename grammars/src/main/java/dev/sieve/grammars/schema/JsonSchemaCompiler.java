@@ -68,9 +68,10 @@ public final class JsonSchemaCompiler {
    * @param lenient drop unsupported keywords with a warning instead of failing
    * @param warnings receives warnings (lenient drops); may be null
    * @param sourceName names the schema in messages (a file name)
+   * @param draft7 read a schema without {@code $schema} as draft 7 (else as 2020-12)
    */
   public record Options(Whitespace whitespace, int indent, boolean additionalPropertiesFalse,
-      boolean lenient, Consumer<String> warnings, String sourceName) {
+      boolean lenient, Consumer<String> warnings, String sourceName, boolean draft7) {
     public Options {
       Objects.requireNonNull(whitespace, "whitespace");
       if (indent < 0 || indent > 16) {
@@ -79,27 +80,31 @@ public final class JsonSchemaCompiler {
     }
 
     public static Options defaults() {
-      return new Options(Whitespace.COMPACT, 2, false, false, null, "schema");
+      return new Options(Whitespace.COMPACT, 2, false, false, null, "schema", false);
     }
 
     public Options withWhitespace(Whitespace w) {
-      return new Options(w, indent, additionalPropertiesFalse, lenient, warnings, sourceName);
+      return new Options(w, indent, additionalPropertiesFalse, lenient, warnings, sourceName, draft7);
     }
 
     public Options withIndent(int n) {
-      return new Options(Whitespace.INDENTED, n, additionalPropertiesFalse, lenient, warnings, sourceName);
+      return new Options(Whitespace.INDENTED, n, additionalPropertiesFalse, lenient, warnings, sourceName, draft7);
     }
 
     public Options withAdditionalPropertiesFalse(boolean b) {
-      return new Options(whitespace, indent, b, lenient, warnings, sourceName);
+      return new Options(whitespace, indent, b, lenient, warnings, sourceName, draft7);
     }
 
     public Options withLenient(boolean b, Consumer<String> sink) {
-      return new Options(whitespace, indent, additionalPropertiesFalse, b, sink, sourceName);
+      return new Options(whitespace, indent, additionalPropertiesFalse, b, sink, sourceName, draft7);
+    }
+
+    public Options withDraft7(boolean b) {
+      return new Options(whitespace, indent, additionalPropertiesFalse, lenient, warnings, sourceName, b);
     }
 
     public Options withSourceName(String name) {
-      return new Options(whitespace, indent, additionalPropertiesFalse, lenient, warnings, name);
+      return new Options(whitespace, indent, additionalPropertiesFalse, lenient, warnings, name, draft7);
     }
   }
 
@@ -114,6 +119,9 @@ public final class JsonSchemaCompiler {
   private static final Set<String> ANNOTATIONS = Set.of("$schema", "$id", "id", "$anchor", "$comment", "title",
       "description", "default", "examples", "deprecated", "readOnly", "writeOnly", "$defs", "definitions",
       "contentMediaType", "contentEncoding", "contentSchema", "$vocabulary");
+  private static final Set<String> KNOWN_DIALECTS = Set.of("https://json-schema.org/draft/2020-12/schema",
+      "https://json-schema.org/draft-07/schema", "https://json-schema.org/draft-06/schema",
+      "https://json-schema.org/draft-04/schema");
   private static final List<String> TYPES = List.of("null", "boolean", "object", "array", "string", "integer", "number");
 
   private final Options options;
@@ -130,7 +138,7 @@ public final class JsonSchemaCompiler {
   private int lexemeCount;
 
   /** A schema at a place in the document: its node, JSON pointer and base URI; {@code skip}: keywords already applied. */
-  private record Loc(JsonNode node, String pointer, URI base, Set<String> skip) {
+  private record Loc(JsonNode node, String pointer, URI base, Set<String> skip, boolean d7) {
     String key() {
       return skip.isEmpty() ? pointer : pointer + skip;
     }
@@ -138,7 +146,7 @@ public final class JsonSchemaCompiler {
     Loc without(String keyword) {
       Set<String> s = new java.util.TreeSet<>(skip);
       s.add(keyword);
-      return new Loc(node, pointer, base, s);
+      return new Loc(node, pointer, base, s, d7);
     }
 
     Loc child(String... path) {
@@ -148,12 +156,12 @@ public final class JsonSchemaCompiler {
         n = n.get(k);
         p.append('/').append(k.replace("~", "~0").replace("/", "~1"));
       }
-      return new Loc(n, p.toString(), baseOf(n, base), Set.of());
+      return new Loc(n, p.toString(), baseOf(n, base, d7), Set.of(), d7);
     }
 
     Loc item(String keyword, int i) {
       return new Loc(node.get(keyword).get(i), pointer + "/" + keyword + "/" + i,
-          baseOf(node.get(keyword).get(i), base), Set.of());
+          baseOf(node.get(keyword).get(i), base, d7), Set.of(), d7);
     }
 
     boolean has(String keyword) {
@@ -165,10 +173,15 @@ public final class JsonSchemaCompiler {
     this.options = options;
     this.root = root;
     String schema = root.isObject() && root.has("$schema") ? root.get("$schema").asText("") : "";
-    this.draft7 = schema.contains("draft-07") || schema.contains("draft-06") || schema.contains("draft-04");
-    this.rootBase = baseOf(root, URI.create("https://sieve.invalid/root.json"));
+    if (!schema.isEmpty() && !KNOWN_DIALECTS.contains(schema.replaceAll("#$", "").replace("http://", "https://"))) {
+      throw new GrammarException(options.sourceName(), 0, 0, null, "at /$schema: unsupported dialect '" + schema
+          + "'; supported: draft 2020-12, draft 7 (draft 6 and 4 read as draft 7)");
+    }
+    this.draft7 = schema.isEmpty() ? options.draft7()
+        : schema.contains("draft-07") || schema.contains("draft-06") || schema.contains("draft-04");
+    this.rootBase = baseOf(root, URI.create("https://sieve.invalid/root.json"), draft7);
     this.builder = Grammar.builder("json-schema:" + options.sourceName()).lexing(Grammar.Lexing.CONTEXTUAL);
-    indexIds(new Loc(root, "", rootBase, Set.of()));
+    indexIds(new Loc(root, "", rootBase, Set.of(), draft7));
   }
 
   /** Compiles a schema document with default options. */
@@ -211,7 +224,7 @@ public final class JsonSchemaCompiler {
       throw new GrammarException(options.sourceName(), 0, 0, null, "a schema must be an object or a boolean");
     }
     JsonSchemaCompiler c = new JsonSchemaCompiler(schema, options);
-    Loc top = new Loc(schema, "", c.rootBase, Set.of());
+    Loc top = new Loc(schema, "", c.rootBase, Set.of(), c.draft7);
     if (options.whitespace() == Whitespace.FLEXIBLE) {
       c.builder.lexeme(Lexeme.skipped("WS", RegexCompiler.fullMatch("[ \\t\\n\\r]+")));
     }
@@ -228,8 +241,9 @@ public final class JsonSchemaCompiler {
 
   // ---------------------------------------------------------------- ids and references
 
-  private static URI baseOf(JsonNode n, URI parent) {
-    if (n != null && n.isObject() && n.has("$id") && n.get("$id").isTextual()) {
+  /** The base URI inside {@code n}; in draft 7 an $id beside $ref is ignored like every sibling of $ref. */
+  private static URI baseOf(JsonNode n, URI parent, boolean draft7) {
+    if (n != null && n.isObject() && n.has("$id") && n.get("$id").isTextual() && !(draft7 && n.has("$ref"))) {
       String id = n.get("$id").asText();
       if (!id.startsWith("#")) {
         try {
@@ -283,7 +297,7 @@ public final class JsonSchemaCompiler {
     String ref = from.node().get("$ref").asText();
     URI target;
     try {
-      target = from.base().resolve(new URI(ref.replace("%25", "%2525")));
+      target = from.base().resolve(new URI(ref));
     } catch (Exception e) {
       throw error(from.pointer() + "/$ref", "malformed $ref '" + ref + "'");
     }
@@ -312,7 +326,7 @@ public final class JsonSchemaCompiler {
         cur = cur.child(part);
       } else if (n.isArray() && part.matches("\\d+") && Integer.parseInt(part) < n.size()) {
         int i = Integer.parseInt(part);
-        cur = new Loc(n.get(i), cur.pointer() + "/" + i, baseOf(n.get(i), cur.base()), Set.of());
+        cur = new Loc(n.get(i), cur.pointer() + "/" + i, baseOf(n.get(i), cur.base(), draft7), Set.of(), draft7);
       } else {
         throw error(from.pointer() + "/$ref", "$ref '" + ref + "' points to nothing");
       }
@@ -518,6 +532,7 @@ public final class JsonSchemaCompiler {
     // arrays
     final List<List<Loc>> prefix = new ArrayList<>();
     final List<Loc> items = new ArrayList<>();
+    final List<Loc> arrayLocs = new ArrayList<>();
     boolean noItems; // items false
     int minItems;
     int maxItems = -1;
@@ -605,14 +620,11 @@ public final class JsonSchemaCompiler {
           default -> unsupported(l, kw, "unknown keyword");
         }
       }
-      if (draft7 && n.isObject() && n.has("items") && n.get("items").isArray()
-          && n.has("additionalItems") && !l.skip().contains("additionalItems")) {
-        // handled in arrayKeyword through items; nothing more here
-      }
     }
     if (m.types.contains("number")) {
       m.types.add("integer");
     }
+    arrays(m);
     List<Expr> alts = new ArrayList<>();
     if (m.values != null) {
       for (JsonNode v : m.values) {
@@ -803,79 +815,60 @@ public final class JsonSchemaCompiler {
         unsupported(l, kw, "");
         return;
       }
-      case "prefixItems" -> addPrefix(l, "prefixItems", m);
-      case "items" -> {
-        if (v.isArray()) {
-          if (!draft7) {
-            throw error(l.pointer() + "/items", "items must be a schema in 2020-12 (use prefixItems)");
-          }
-          addPrefix(l, "items", m);
-          // draft 7: additionalItems governs the rest
-          if (l.node().has("additionalItems")) {
-            addRest(l.child("additionalItems"), m);
-          }
-        } else {
-          // 2020-12: items applies after prefixItems; draft 7: to every item
-          addRest(l.child("items"), m);
+      case "prefixItems", "items", "additionalItems" -> {
+        if (kw.equals("items") && v.isArray() && !draft7) {
+          throw error(l.pointer() + "/items", "items must be a schema in 2020-12 (use prefixItems)");
         }
-      }
-      case "additionalItems" -> {
-        // only meaningful with an array-form items (draft 7), handled there
+        if (!m.arrayLocs.contains(l)) {
+          m.arrayLocs.add(l);
+        }
       }
       default -> throw new IllegalStateException(kw);
     }
     m.arrayConstrained = true;
   }
 
-  private void addPrefix(Loc l, String kw, Merged m) {
-    JsonNode arr = l.node().get(kw);
-    // Items beyond this schema's own prefix follow its items/additionalItems, or anything.
-    for (int i = 0; i < arr.size(); i++) {
-      if (m.prefix.size() <= i) {
-        List<Loc> c = new ArrayList<>(m.items); // earlier schemas' rest schemas apply here too
-        m.prefix.add(c);
+  /**
+   * Element schemas from each schema object's own prefix (prefixItems, or draft 7's array items) and
+   * rest (items, or draft 7's additionalItems): a rest schema applies past its own object's prefix only.
+   * A false rest caps the length at that prefix.
+   */
+  private void arrays(Merged m) {
+    List<Loc> rests = new ArrayList<>();
+    List<Integer> restFrom = new ArrayList<>();
+    for (Loc l : m.arrayLocs) {
+      JsonNode n = l.node();
+      String prefixKw = draft7 ? (n.has("items") && n.get("items").isArray() ? "items" : null)
+          : (n.has("prefixItems") ? "prefixItems" : null);
+      int own = 0;
+      if (prefixKw != null && l.has(prefixKw)) {
+        JsonNode arr = n.get(prefixKw);
+        own = arr.size();
+        for (int i = 0; i < own; i++) {
+          while (m.prefix.size() <= i) {
+            m.prefix.add(new ArrayList<>());
+          }
+          m.prefix.get(i).add(l.item(prefixKw, i));
+        }
       }
-      m.prefix.get(i).add(l.item(kw, i));
-    }
-    m.arrayConstrained = true;
-  }
-
-  /** A rest schema from schema {@code owner}: applies to positions past owner's own prefix length. */
-  private void addRest(Loc rest, Merged m) {
-    JsonNode owner = parentOf(rest);
-    int ownPrefix = 0;
-    if (owner != null) {
-      if (owner.has("prefixItems") && !draft7) {
-        ownPrefix = owner.get("prefixItems").size();
-      } else if (draft7 && owner.has("items") && owner.get("items").isArray()) {
-        ownPrefix = owner.get("items").size();
-      }
-    }
-    // Positions in the merged prefix at or past ownPrefix also get this schema.
-    for (int i = ownPrefix; i < m.prefix.size(); i++) {
-      m.prefix.get(i).add(rest);
-    }
-    if (ownPrefix > m.prefix.size()) {
-      // owner's prefix is longer than any seen yet: it will be added by addPrefix, keep rest for beyond
-    }
-    if (rest.node().isBoolean() && !rest.node().booleanValue()) {
-      m.noItems = m.noItems || ownPrefix <= m.prefix.size();
-      if (ownPrefix > m.prefix.size()) {
-        m.noItems = true;
+      String restKw = draft7 ? (prefixKw != null ? "additionalItems" : "items") : "items";
+      if (l.has(restKw) && !(draft7 && restKw.equals("items") && n.get("items").isArray())) {
+        Loc rest = l.child(restKw);
+        if (rest.node().isBoolean() && !rest.node().booleanValue()) {
+          m.maxItems = m.maxItems < 0 ? own : Math.min(m.maxItems, own);
+        }
+        rests.add(rest);
+        restFrom.add(own);
       }
     }
-    m.items.add(rest);
-    m.arrayConstrained = true;
-  }
-
-  private JsonNode parentOf(Loc child) {
-    int slash = child.pointer().lastIndexOf('/');
-    String parent = child.pointer().substring(0, slash);
-    JsonNode n = root;
-    if (!parent.isEmpty()) {
-      n = root.at(parent);
+    for (int i = 0; i < m.prefix.size(); i++) {
+      for (int r = 0; r < rests.size(); r++) {
+        if (restFrom.get(r) <= i) {
+          m.prefix.get(i).add(rests.get(r));
+        }
+      }
     }
-    return n.isMissingNode() ? null : n;
+    m.items.addAll(rests);
   }
 
   private Expr arrayValue(Merged m, int depth) {
@@ -971,7 +964,7 @@ public final class JsonSchemaCompiler {
     }
     JsonNode b = options.additionalPropertiesFalse() ? com.fasterxml.jackson.databind.node.BooleanNode.FALSE
         : com.fasterxml.jackson.databind.node.BooleanNode.TRUE;
-    return new Loc(b, owner.pointer() + "/additionalProperties", owner.base(), Set.of());
+    return new Loc(b, owner.pointer() + "/additionalProperties", owner.base(), Set.of(), draft7);
   }
 
   private final Map<String, Automaton> patterns = new HashMap<>();
@@ -1015,7 +1008,7 @@ public final class JsonSchemaCompiler {
       }
       if (owners.isEmpty() && options.additionalPropertiesFalse()) {
         c.add(new Loc(com.fasterxml.jackson.databind.node.BooleanNode.FALSE, "/additionalProperties", rootBase,
-            Set.of()));
+            Set.of(), draft7));
       }
       Expr v = value(c, depth + 1);
       boolean required = m.required.contains(name);
