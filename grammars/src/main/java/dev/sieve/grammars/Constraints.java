@@ -75,15 +75,31 @@ public final class Constraints {
       String name = namesOrFiles.get(0);
       return BundledGrammars.load(name, startRule == null ? BundledGrammars.startRule(name) : startRule);
     }
-    List<Path> files = new ArrayList<>();
+    List<AntlrGrammarLoader.Source> sources = new ArrayList<>();
     for (String f : namesOrFiles) {
       Path p = Path.of(f);
       if (!Files.exists(p)) {
         throw new GrammarException(f, 0, 0, null, "no such file (bundled grammars: " + BundledGrammars.names() + ")");
       }
-      files.add(p);
+      try {
+        List<Path> files = Files.isDirectory(p)
+            ? Files.list(p).filter(x -> x.toString().endsWith(".g4")).sorted().toList() : List.of(p);
+        for (Path x : files) {
+          sources.add(new AntlrGrammarLoader.Source(x.toString(), Files.readString(x)));
+        }
+      } catch (java.io.IOException e) {
+        throw new GrammarException(f, 0, 0, null, "cannot read: " + e.getMessage());
+      }
     }
-    return AntlrGrammarLoader.fromFiles(files, startRule);
+    if (startRule == null) {
+      // No start rule given: the first rule of the parser grammar, as ANTLR's own test rig suggests.
+      var parser = AntlrGrammarLoader.toolGrammars(sources).parser();
+      if (parser.rules.isEmpty()) {
+        throw new GrammarException(sources.get(0).fileName(), 0, 0, null, "the grammar has no parser rules");
+      }
+      startRule = parser.rules.keySet().iterator().next();
+    }
+    return AntlrGrammarLoader.fromSources(sources, startRule);
   }
 
   /** Compiles for a vocabulary, from the shared cache. */

@@ -288,10 +288,7 @@ public final class AntlrGrammarLoader {
         }
         b.lexeme(new Lexeme(r.name, res.language(), skip, r.mode, commands));
       }
-      // Parser rules. No start rule given: the first parser rule, as ANTLR tools usually assume.
-      if (startRule == null && !pg.rules.isEmpty()) {
-        startRule = pg.rules.keySet().iterator().next();
-      }
+      // Parser rules.
       if (!pg.rules.containsKey(startRule)) {
         throw new GrammarException(pg.fileName, 0, 0, null, "unknown start rule '" + startRule
             + "'; the parser rules are: " + String.join(", ", new TreeSet<>(pg.rules.keySet())));
