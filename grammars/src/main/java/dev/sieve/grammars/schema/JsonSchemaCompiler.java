@@ -528,7 +528,7 @@ public final class JsonSchemaCompiler {
     boolean loExcl;
     BigDecimal hi;
     boolean hiExcl;
-    BigInteger multipleOf;
+    BigDecimal multipleOf; // exact, trailing zeros stripped
     // arrays
     final List<List<Loc>> prefix = new ArrayList<>();
     final List<Loc> items = new ArrayList<>();
@@ -539,6 +539,7 @@ public final class JsonSchemaCompiler {
     // objects
     final List<Loc> objectSchemas = new ArrayList<>();
     final Set<String> required = new LinkedHashSet<>();
+    Automaton keys; // propertyNames: the names allowed, null for any
     boolean stringConstrained;
     boolean arrayConstrained;
     boolean objectConstrained;
@@ -591,6 +592,13 @@ public final class JsonSchemaCompiler {
               m.objectSchemas.add(l);
             }
           }
+          case "propertyNames" -> {
+            m.objectConstrained = true;
+            Automaton k = keyLanguage(l.child("propertyNames"));
+            if (k != null) {
+              m.keys = m.keys == null ? k : Operations.intersection(m.keys, k);
+            }
+          }
           case "required" -> {
             m.objectConstrained = true;
             v.forEach(r -> m.required.add(r.asText()));
@@ -608,7 +616,7 @@ public final class JsonSchemaCompiler {
             unsupported(l, kw, "");
           }
           case "$dynamicRef", "$dynamicAnchor", "$recursiveRef", "$recursiveAnchor", "not", "if", "then", "else",
-               "propertyNames", "unevaluatedProperties", "unevaluatedItems" -> {
+               "unevaluatedProperties", "unevaluatedItems" -> {
             if (kw.equals("$dynamicAnchor") || kw.equals("$recursiveAnchor")) {
               continue; // an anchor alone changes nothing; $dynamicRef is refused where it is used
             }
@@ -706,6 +714,66 @@ public final class JsonSchemaCompiler {
     return newLexeme(StringLanguages.encode(dec));
   }
 
+  /** The names a propertyNames schema allows (string keywords, type, enum/const, $ref), null for any. */
+  private Automaton keyLanguage(Loc l) {
+    JsonNode n = l.node();
+    if (n.isBoolean()) {
+      return n.booleanValue() ? null : Automata.makeEmpty();
+    }
+    if (n.has("$ref")) {
+      Automaton target = keyLanguage(resolveRef(l));
+      if (draft7 || n.size() == 1) {
+        return target;
+      }
+      Automaton rest = keyLanguage(l.without("$ref"));
+      return target == null ? rest : rest == null ? target : Operations.intersection(target, rest);
+    }
+    Merged m = new Merged();
+    Automaton out = null;
+    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+      String kw = it.next();
+      JsonNode v = n.get(kw);
+      if (l.skip().contains(kw) || ANNOTATIONS.contains(kw)) {
+        continue;
+      }
+      Automaton a;
+      switch (kw) {
+        case "type" -> a = typeSet(v).contains("string") ? null : Automata.makeEmpty();
+        case "minLength", "maxLength", "pattern", "format" -> {
+          stringKeyword(l, kw, v, m);
+          a = null;
+        }
+        case "const", "enum" -> {
+          List<Automaton> names = new ArrayList<>();
+          for (JsonNode x : kw.equals("const") ? List.of(v) : (Iterable<JsonNode>) v::elements) {
+            if (x.isTextual()) {
+              names.add(Automata.makeString(x.asText()));
+            }
+          }
+          a = names.isEmpty() ? Automata.makeEmpty() : Operations.union(names);
+        }
+        default -> {
+          // numbers, arrays and objects constrain nothing about a name (always a string) ...
+          if (Set.of("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "items",
+              "prefixItems", "minItems", "maxItems", "properties", "required", "additionalProperties",
+              "minProperties", "maxProperties", "patternProperties").contains(kw)) {
+            a = null;
+          } else {
+            unsupported(l, kw, "inside propertyNames");
+            a = null;
+          }
+        }
+      }
+      if (a != null) {
+        out = out == null ? a : Operations.intersection(out, a);
+      }
+    }
+    if (m.string != null) {
+      out = out == null ? m.string : Operations.intersection(out, m.string);
+    }
+    return out == null ? null : Operations.determinize(Operations.removeDeadStates(out), 200_000);
+  }
+
   // ---------------------------------------------------------------- numbers
 
   private void numberKeyword(Loc l, String kw, JsonNode v, Merged m) {
@@ -734,27 +802,29 @@ public final class JsonSchemaCompiler {
         if (x.signum() <= 0) {
           throw error(l.pointer() + "/multipleOf", "multipleOf must be positive");
         }
-        if (x.stripTrailingZeros().scale() > 0) {
-          unsupported(l, kw, "only integer multiples are compiled");
+        BigDecimal step = x.stripTrailingZeros();
+        BigInteger digits = step.scale() <= 0 ? step.toBigIntegerExact() : step.unscaledValue();
+        if (digits.bitLength() > 20) {
+          unsupported(l, kw, "steps with more than 2^20 significant units are not compiled");
           return;
         }
-        BigInteger k = x.toBigIntegerExact();
-        if (k.bitLength() > 20) {
-          unsupported(l, kw, "multiples above 2^20 are not compiled");
-          return;
-        }
-        m.multipleOf = m.multipleOf == null ? k : lcm(m.multipleOf, k);
+        m.multipleOf = m.multipleOf == null ? step : lcm(m.multipleOf, step);
       }
     }
+  }
+
+  /** The least common multiple of two positive decimals. */
+  static BigDecimal lcm(BigDecimal a, BigDecimal b) {
+    int scale = Math.max(Math.max(a.scale(), b.scale()), 0);
+    BigInteger x = a.movePointRight(scale).toBigIntegerExact();
+    BigInteger y = b.movePointRight(scale).toBigIntegerExact();
+    BigInteger l = x.divide(x.gcd(y)).multiply(y);
+    return new BigDecimal(l).movePointLeft(scale).stripTrailingZeros();
   }
 
   private boolean draft4Exclusive(Loc l, String kw) {
     JsonNode e = l.node().get(kw);
     return draft7 && e != null && e.isBoolean() && e.booleanValue();
-  }
-
-  private static BigInteger lcm(BigInteger a, BigInteger b) {
-    return a.divide(a.gcd(b)).multiply(b);
   }
 
   private static void applyLo(Merged m, BigDecimal x, boolean excl) {
@@ -778,7 +848,15 @@ public final class JsonSchemaCompiler {
       return integer ? automatonLexeme("integer", NumberLanguages::anyInteger)
           : automatonLexeme("number", NumberLanguages::anyNumber);
     }
-    if (integer || m.multipleOf != null) {
+    BigDecimal step = m.multipleOf;
+    boolean integralStep = step != null && step.scale() <= 0;
+    if (integer || integralStep) {
+      BigInteger k = null;
+      if (step != null) {
+        // An integer multiple of p/10^s is a multiple of p / gcd(p, 10^s).
+        BigInteger p = integralStep ? step.toBigIntegerExact() : step.unscaledValue();
+        k = integralStep ? p : p.divide(p.gcd(BigInteger.TEN.pow(step.scale())));
+      }
       BigInteger lo = m.lo == null ? null
           : m.loExcl ? m.lo.setScale(0, RoundingMode.FLOOR).toBigIntegerExact().add(BigInteger.ONE)
           : m.lo.setScale(0, RoundingMode.CEILING).toBigIntegerExact();
@@ -788,10 +866,13 @@ public final class JsonSchemaCompiler {
       if (lo != null && hi != null && lo.compareTo(hi) > 0) {
         return null;
       }
-      Automaton a = NumberLanguages.integers(lo, hi, m.multipleOf);
+      Automaton a = NumberLanguages.integers(lo, hi, k);
       return Operations.isEmpty(a) ? null : newLexeme(a);
     }
     Automaton a = NumberLanguages.decimals(m.lo, m.loExcl, m.hi, m.hiExcl);
+    if (step != null) {
+      a = Operations.determinize(Operations.intersection(a, NumberLanguages.decimalMultiples(step)), 200_000);
+    }
     return Operations.isEmpty(a) ? null : newLexeme(a);
   }
 
@@ -1010,7 +1091,7 @@ public final class JsonSchemaCompiler {
         c.add(new Loc(com.fasterxml.jackson.databind.node.BooleanNode.FALSE, "/additionalProperties", rootBase,
             Set.of(), draft7));
       }
-      Expr v = value(c, depth + 1);
+      Expr v = m.keys != null && !Operations.run(m.keys, name) ? null : value(c, depth + 1);
       boolean required = m.required.contains(name);
       if (v == null && required) {
         return null;
@@ -1019,7 +1100,7 @@ public final class JsonSchemaCompiler {
       req.add(required);
     }
     // Additional members: keys not declared, split by which patterns they match.
-    Expr extra = additionalMember(owners, names, depth, lay);
+    Expr extra = additionalMember(owners, names, m.keys, depth, lay);
     int n = names.size();
     // tail(i, after): members from i on; after: something was written (separator needed).
     Expr[] tailFirst = new Expr[n + 1];
@@ -1069,7 +1150,7 @@ public final class JsonSchemaCompiler {
   }
 
   /** One additional member (key and value), or null when none is allowed. */
-  private Expr additionalMember(List<Loc> owners, List<String> names, int depth, Layout lay) {
+  private Expr additionalMember(List<Loc> owners, List<String> names, Automaton allowedKeys, int depth, Layout lay) {
     List<Loc> pp = new ArrayList<>(); // owners with patternProperties
     List<String> pats = new ArrayList<>();
     List<Loc> patOwner = new ArrayList<>();
@@ -1091,7 +1172,7 @@ public final class JsonSchemaCompiler {
         : Operations.union(names.stream().map(Automata::makeString).toList());
     List<Expr> alts = new ArrayList<>();
     for (int region = 0; region < (1 << pats.size()); region++) {
-      Automaton keys = StringLanguages.anyString();
+      Automaton keys = allowedKeys == null ? StringLanguages.anyString() : allowedKeys;
       List<Loc> c = new ArrayList<>();
       Set<Loc> matchedOwners = new java.util.HashSet<>();
       for (int i = 0; i < pats.size(); i++) {
@@ -1248,7 +1329,7 @@ public final class JsonSchemaCompiler {
         return false;
       }
       if (m.multipleOf != null) {
-        return x.remainder(new BigDecimal(m.multipleOf)).signum() == 0;
+        return x.remainder(m.multipleOf).signum() == 0;
       }
       return true;
     }

@@ -220,6 +220,57 @@ final class NumberLanguages {
     return Operations.intersection(Operations.union(u), NAT);
   }
 
+  /**
+   * Plain decimals (optional sign, no exponent) that are multiples of {@code step} = p / 10^s (s ≥ 1):
+   * the digits read so far are tracked modulo p, with the number of fraction digits; fraction digits past
+   * the s-th must be zeros.
+   */
+  static Automaton decimalMultiples(BigDecimal step) {
+    int s = step.scale();
+    int p = step.unscaledValue().intValueExact();
+    long states = (long) p * (s + 2);
+    if (states > 200_000) {
+      throw new IllegalArgumentException("multipleOf " + step + " needs too many states");
+    }
+    Automaton a = new Automaton();
+    // ids: integer part r -> r; after '.' r -> p + r; k fraction digits (1..s) r -> p * (k + 1) + r
+    for (long i = 0; i < states; i++) {
+      a.createState();
+    }
+    BigInteger big = BigInteger.valueOf(p);
+    for (int r = 0; r < p; r++) {
+      a.setAccept(r, BigInteger.valueOf(r).multiply(BigInteger.TEN.pow(s)).mod(big).signum() == 0);
+      for (int k = 1; k <= s; k++) {
+        a.setAccept(p * (k + 1) + r, BigInteger.valueOf(r).multiply(BigInteger.TEN.pow(s - k)).mod(big).signum() == 0);
+      }
+    }
+    for (int r = 0; r < p; r++) { // integer part
+      for (int d = 0; d <= 9; d++) {
+        a.addTransition(r, (int) ((r * 10L + d) % p), '0' + d);
+      }
+      a.addTransition(r, p + r, '.');
+    }
+    for (int r = 0; r < p; r++) { // just after the point
+      for (int d = 0; d <= 9; d++) {
+        a.addTransition(p + r, p * 2 + (int) ((r * 10L + d) % p), '0' + d);
+      }
+    }
+    for (int k = 1; k <= s; k++) {
+      for (int r = 0; r < p; r++) {
+        int src = p * (k + 1) + r;
+        if (k < s) {
+          for (int d = 0; d <= 9; d++) {
+            a.addTransition(src, p * (k + 2) + (int) ((r * 10L + d) % p), '0' + d);
+          }
+        } else {
+          a.addTransition(src, src, '0'); // past the step's precision only zeros
+        }
+      }
+    }
+    a.finishState();
+    return Operations.intersection(cat(Operations.optional(MINUS), a), cat(Operations.optional(MINUS), NAT, FRAC_OPT));
+  }
+
   /** Digit strings whose value is divisible by k (remainder automaton). */
   static Automaton divisibleBy(BigInteger k) {
     if (k.bitLength() > 20) {

@@ -96,6 +96,32 @@ class JsonSchemaCompilerTest {
   }
 
   @Test
+  void decimalMultiplesAreExact() {
+    Grammar g = schema("{\"type\":\"number\",\"multipleOf\":0.25,\"minimum\":-1,\"maximum\":1}");
+    for (String ok : List.of("0", "0.25", "-0.75", "1", "1.00", "0.5", "-1")) {
+      assertTrue(accepts(g, ok), ok);
+    }
+    for (String bad : List.of("0.2", "0.251", "1.25", "-1.25", "0.125")) {
+      assertFalse(accepts(g, bad), bad);
+    }
+    Grammar i = schema("{\"type\":\"integer\",\"multipleOf\":1.5}");
+    assertTrue(accepts(i, "3"));
+    assertTrue(accepts(i, "-9"));
+    assertFalse(accepts(i, "1"));
+    assertFalse(accepts(i, "4"));
+  }
+
+  @Test
+  void propertyNamesConstrainDeclaredAndAdditionalNames() {
+    Grammar g = schema("{\"propertyNames\":{\"pattern\":\"^[a-z]+$\",\"maxLength\":3},"
+        + "\"properties\":{\"Big\":{},\"ok\":{\"type\":\"integer\"}}}");
+    assertTrue(accepts(g, "{\"ok\":1,\"abc\":true}"));
+    assertFalse(accepts(g, "{\"Big\":1}"), "a declared name that propertyNames forbids");
+    assertFalse(accepts(g, "{\"abcd\":1}"));
+    assertFalse(accepts(g, "{\"A\":1}"));
+  }
+
+  @Test
   void stringsWithLengthPatternAndFormat() {
     Grammar g = schema("{\"type\":\"string\",\"minLength\":2,\"maxLength\":4,\"pattern\":\"^[a-z\\\"]+$\"}");
     assertTrue(accepts(g, "\"ab\""));
