@@ -32,7 +32,8 @@ import java.util.Map;
  * <p>Drafting: the {@link TokenRecycler}'s matrix fills the template breadth by breadth from the root;
  * the sequence's {@link TokenConstraint}s prune it (forks walk it), end-of-sequence tokens end their
  * branch, and depth is limited to the tokens still wanted and the model's positions. After every forward
- * the matrix row of every fed token is overwritten with the top-k at its position.
+ * the matrix row of every fed token is overwritten with the top-k at its position, and every chosen
+ * token is promoted to the front of its predecessor's row.
  *
  * <p>Models without {@code attention_bias} and {@code position_ids} cannot take a tree: the best single
  * chain (rank 0 all the way) is verified with the ordinary causal mask instead.
@@ -124,6 +125,10 @@ public final class SpeculativeDecoder {
    *     (drafting deeper than that is wasted)
    */
   public float[] next(int token, int wanted) {
+    var history = seq.history();
+    if (history.length() >= 2) {
+      recycler.promote(history.get(history.length() - 2), token);
+    }
     if (treeLogits != null) {
       int c = tree.child(current, token);
       if (c >= 0) {

@@ -8,9 +8,11 @@ import java.util.Arrays;
  * candidates for the token after it, as the model's logits last said. Every forward pass computes those
  * logits anyway; after each one, the row of every token that was fed is overwritten with the top-k ids
  * at its position, whether the token was accepted or not. Draft trees are filled from it, breadth by
- * breadth, starting at the last accepted token.
+ * breadth, starting at the last accepted token. The token the chain actually chose after another is
+ * {@linkplain #promote promoted} to the front of that token's row as well.
  *
- * <p>{@code vocabulary × k} int32 (8192 × 8 = 256 KiB for the bundled model), kept across requests so a
+ * <p>{@code vocabulary × k} int32 plus one chosen successor per token (8192 × 9 × 4 = 288 KiB for the
+ * bundled model), kept across requests so a
  * new request starts hot; {@link #reset()} forgets everything. Rows never written hold -1 (no candidate).
  *
  * <p>Shared by concurrent generations on one model without locks: int stores are atomic, so a row read
@@ -24,19 +26,23 @@ public final class TokenRecycler {
   private final int vocabSize;
   private final int k;
   private final int[] next;
+  /** Per token: the token the chain last chose after it, or -1 (kept first in the row across updates). */
+  private final int[] chosen;
 
   public TokenRecycler(int vocabSize) {
     this(vocabSize, DEFAULT_K);
   }
 
   public TokenRecycler(int vocabSize, int k) {
-    if (vocabSize < 1 || k < 1) {
-      throw new IllegalArgumentException("vocabulary size and k must be positive, got " + vocabSize + " and " + k);
+    if (vocabSize < 1 || k < 1 || k > 64) {
+      throw new IllegalArgumentException("vocabulary size must be positive and k in [1, 64], got " + vocabSize + " and " + k);
     }
     this.vocabSize = vocabSize;
     this.k = k;
     this.next = new int[vocabSize * k];
+    this.chosen = new int[vocabSize];
     Arrays.fill(next, -1);
+    Arrays.fill(chosen, -1);
   }
 
   public int vocabSize() {
@@ -47,14 +53,15 @@ public final class TokenRecycler {
     return k;
   }
 
-  /** Bytes of the matrix. */
+  /** Bytes of the matrix and the chosen successors. */
   public long memoryBytes() {
-    return 4L * next.length;
+    return 4L * (next.length + chosen.length);
   }
 
   /** Forgets every candidate. */
   public void reset() {
     Arrays.fill(next, -1);
+    Arrays.fill(chosen, -1);
   }
 
   /** The {@code rank}-th candidate after {@code token} (0 the best), or -1 if none was seen. */
@@ -102,6 +109,38 @@ public final class TokenRecycler {
     for (int i = filled; i < k; i++) {
       next[base + i] = -1;
     }
+    int c = chosen[token];
+    if (c >= 0) {
+      moveToFront(base, c);
+    }
+  }
+
+  /**
+   * Puts {@code successor} first among the candidates after {@code token}: it was just chosen there. The
+   * logits' top-k is what the model would pick alone; the chosen token is what the whole chain picked
+   * (a grammar, penalties or sampling may choose a token the raw logits do not rank first, or at all).
+   * Keeping both makes drafts follow constrained and repetitive output too. The others move down one
+   * rank; the last falls off unless it is the successor. Later logits updates of the row keep it first
+   * until another token is chosen after {@code token}.
+   */
+  public void promote(int token, int successor) {
+    if (token < 0 || token >= vocabSize || successor < 0) {
+      return;
+    }
+    chosen[token] = successor;
+    moveToFront(token * k, successor);
+  }
+
+  private void moveToFront(int base, int successor) {
+    int at = k - 1;
+    for (int i = 0; i < k; i++) {
+      if (next[base + i] == successor) {
+        at = i;
+        break;
+      }
+    }
+    System.arraycopy(next, base, next, base + 1, at);
+    next[base] = successor;
   }
 
   private static final ThreadLocal<float[]> TOP = ThreadLocal.withInitial(() -> new float[64]);

@@ -215,6 +215,90 @@ class SpeculativeGenerationTest {
     assertTrue((Integer) hot.measurements().get("speculative.forwards") < forwards, hot.measurements() + " vs " + m);
   }
 
+  /**
+   * The acceptance rule keeps the target distribution: over many seeds, the first two sampled tokens
+   * (the second usually taken from the draft tree) follow the model's own top-3 distribution, by a
+   * chi-square test of the nine outcomes against probabilities computed from plain forwards.
+   */
+  @Test
+  void sampledPairsFollowTheTargetDistribution() {
+    int[] prompt = model.tokenizer().encode("Once upon a time");
+    int k = 3;
+    double[] p1 = new double[model.capabilities().vocabSize()];
+    int[] first;
+    Map<Integer, double[]> second = new java.util.HashMap<>();
+    try (var cache = model.newCache(1)) {
+      float[] l = model.forward(cache, dev.sieve.decoding.model.ForwardInput.of(prompt)).last(0);
+      first = topK(l, k, p1);
+      for (int t : first) {
+        try (var fork = cache.fork()) {
+          double[] p2 = new double[p1.length];
+          topK(model.forward(fork, dev.sieve.decoding.model.ForwardInput.of(t)).last(0), k, p2);
+          second.put(t, p2);
+        }
+      }
+    }
+    GenerationConfig c = spec(base(3).doSample(true).temperature(1.0).topK(k).build(), SpeculativeMode.RECYCLE, 16);
+    Map<Long, Integer> counts = new java.util.HashMap<>();
+    int n = 540;
+    long fromDrafts = 0;
+    for (int seed = 0; seed < n; seed++) {
+      GenerationResult r = generator.generate(GenerationRequest.tokens(prompt).withConfig(c.toBuilder().seed(seed).build()));
+      int[] t = r.tokens();
+      counts.merge(((long) t[0] << 32) | t[1], 1, Integer::sum);
+      fromDrafts += (Long) r.measurements().get("speculative.accepted_drafts");
+    }
+    assertTrue(fromDrafts > n / 2, "most second tokens came from the draft tree: " + fromDrafts);
+    double chi2 = 0;
+    int cells = 0;
+    for (int a : first) {
+      double[] p2 = second.get(a);
+      for (int b = 0; b < p2.length; b++) {
+        if (p2[b] > 0) {
+          double expected = n * p1[a] * p2[b];
+          double observed = counts.getOrDefault(((long) a << 32) | b, 0);
+          chi2 += (observed - expected) * (observed - expected) / expected;
+          cells++;
+        }
+      }
+    }
+    assertEquals(9, cells);
+    // 8 degrees of freedom: P(chi2 > 26.12) = 0.001
+    assertTrue(chi2 < 26.12, "chi-square " + chi2 + " for " + counts);
+  }
+
+  /** The top-k ids of {@code logits}, and their softmax renormalized over those k into {@code probs}. */
+  private static int[] topK(float[] logits, int k, double[] probs) {
+    int[] ids = java.util.stream.IntStream.range(0, logits.length).boxed()
+        .sorted((x, y) -> Float.compare(logits[y], logits[x])).limit(k).mapToInt(Integer::intValue).toArray();
+    double z = 0;
+    for (int id : ids) {
+      z += Math.exp(logits[id] - logits[ids[0]]);
+    }
+    for (int id : ids) {
+      probs[id] = Math.exp(logits[id] - logits[ids[0]]) / z;
+    }
+    return ids;
+  }
+
+  /** A model without attention_bias verifies a single chain with its own causal mask; the output is the same. */
+  @Test
+  void aModelWithoutAttentionBiasVerifiesAChain() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Path.of(getClass().getResource("/models/tiny-plain/model.onnx").toURI()).getParent();
+    try (OnnxLanguageModel plainLayout = OnnxLanguageModel.load(dir)) {
+      Generator g = new Generator(plainLayout, StandardChainFactory.INSTANCE);
+      for (int i = 0; i < 4; i++) {
+        GenerationConfig c = g.defaults().toBuilder().maxNewTokens(40).eosTokenIds(-7).doSample(i % 2 == 1).seed(i).build();
+        GenerationRequest req = GenerationRequest.tokens(3 + i, 17, 5, 3 + i, 17, 5, 3 + i);
+        GenerationResult p = g.generate(req.withConfig(c));
+        GenerationResult s = g.generate(req.withConfig(spec(c, SpeculativeMode.RECYCLE, 80)));
+        assertSameOutput(p, s, "plain layout " + i);
+        assertEquals(false, s.measurements().get("speculative.tree_attention"));
+        assertTrue(String.valueOf(s.measurements().get("speculative.note")).contains("single chain"));
+      }
+    }
+  }
+
   @Test
   void plainModeReportsNothingSpeculative() {
     GenerationResult r = generator.generate(GenerationRequest.text(PROMPTS.get(0)).withConfig(base(4).build()));

@@ -55,8 +55,29 @@ class TokenRecyclerTest {
     assertArrayEquals(new int[] {5, 9, 0, 1}, rec.candidates(3));
     rec.reset();
     assertEquals(-1, rec.candidate(3, 0));
-    assertEquals(16 * 4 * 4, rec.memoryBytes());
-    assertEquals(8192L * 8 * 4, new TokenRecycler(8192).memoryBytes(), "256 KiB for the bundled model: under 2 MB");
+    assertEquals(16 * 5 * 4, rec.memoryBytes());
+    assertEquals(8192L * 9 * 4, new TokenRecycler(8192).memoryBytes(), "288 KiB for the bundled model: under 2 MB");
+  }
+
+  @Test
+  void theChosenSuccessorMovesToTheFront() {
+    TokenRecycler rec = new TokenRecycler(16, 4);
+    rec.promote(2, 9);
+    assertArrayEquals(new int[] {9, -1, -1, -1}, rec.candidates(2));
+    float[] scores = new float[16];
+    for (int i = 0; i < 16; i++) {
+      scores[i] = -i;
+    }
+    rec.update(2, scores, 0);
+    assertArrayEquals(new int[] {9, 0, 1, 2}, rec.candidates(2), "a forward rewrites the row; the chosen one stays first");
+    rec.promote(2, 2);
+    assertArrayEquals(new int[] {2, 9, 0, 1}, rec.candidates(2));
+    rec.update(2, scores, 0);
+    assertArrayEquals(new int[] {2, 0, 1, 3}, rec.candidates(2));
+    rec.promote(2, 11);
+    assertArrayEquals(new int[] {11, 2, 0, 1}, rec.candidates(2), "a new successor pushes the last out");
+    rec.promote(2, 11);
+    assertArrayEquals(new int[] {11, 2, 0, 1}, rec.candidates(2));
   }
 
   @Test
