@@ -16,7 +16,7 @@ import java.util.Arrays;
  */
 public final class SpeculationTuner {
   /** Forwards each size is measured before choosing by estimate. */
-  static final int WARMUP = 3;
+  static final int WARMUP = 4;
   /** Every this many forwards one other size is re-measured. */
   static final int EXPLORE_EVERY = 32;
   private static final double ALPHA = 0.15;
