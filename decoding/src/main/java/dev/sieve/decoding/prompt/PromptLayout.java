@@ -78,10 +78,7 @@ public final class PromptLayout {
     for (PromptSegment s : segments) {
       switch (s) {
         case PromptSegment.Text t -> b.text(tokenizer.encode(t.text()));
-        case PromptSegment.Set set -> b.set(encodeMembers(set, tokenizer, setIndex));
-      }
-      if (s instanceof PromptSegment.Set) {
-        setIndex++;
+        case PromptSegment.Set set -> b.set(encodeMembers(set, tokenizer, setIndex++));
       }
     }
     return b.build();
