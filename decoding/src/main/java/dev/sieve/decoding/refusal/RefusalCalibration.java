@@ -144,6 +144,66 @@ public final class RefusalCalibration {
     return new Result(policy, Map.copyOf(targets), rates(policy), rounds, !changed);
   }
 
+  /**
+   * Isolation of the categories under {@code policy}: for each category with a threshold, the largest
+   * change of any other category's refusal rate when that threshold is divided and multiplied by
+   * {@code factor} (capped at 1), or, with {@code factor} 0, swept over {@link #defaultGrid()}.
+   */
+  public Map<String, Double> isolation(RefusalPolicy policy, double factor) {
+    RefusalRates reference = rates(policy);
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (int i = 0; i < tokens.size(); i++) {
+      if (!policy.hasThreshold(i)) {
+        continue;
+      }
+      double tau = policy.threshold(i);
+      double[] moves = factor == 0 ? defaultGrid() : new double[] {tau / factor, Math.min(1, tau * factor)};
+      out.put(tokens.categories().get(i), sweep(policy, tokens.categories().get(i), moves).maxOtherShift(reference));
+    }
+    return out;
+  }
+
+  /**
+   * Half of the prompts: of each label's prompts, those at even ({@code half} 0) or odd ({@code half} 1)
+   * positions. Calibrating on one half and measuring on the other shows how far the thresholds carry to
+   * prompts they were not picked on.
+   */
+  public RefusalCalibration half(int half) {
+    if (half != 0 && half != 1) {
+      throw new IllegalArgumentException("half is 0 or 1, got " + half);
+    }
+    int[] seen = new int[tokens.size() + 1];
+    List<FirstTokenLogits> s = new ArrayList<>();
+    List<Integer> l = new ArrayList<>();
+    for (int p = 0; p < labels.length; p++) {
+      if (seen[labels[p]]++ % 2 == half) {
+        s.add(scores.get(p));
+        l.add(labels[p]);
+      }
+    }
+    return new RefusalCalibration(tokens, s, l.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  private RefusalCalibration(RefusalTokens tokens, List<FirstTokenLogits> scores, int[] labels) {
+    this.tokens = tokens;
+    this.scores = List.copyOf(scores);
+    this.labels = labels;
+  }
+
+  /** Number of prompts. */
+  public int size() {
+    return labels.length;
+  }
+
+  /** Number of should-answer prompts. */
+  public int promptsToAnswer() {
+    int n = 0;
+    for (int l : labels) {
+      n += l == 0 ? 1 : 0;
+    }
+    return n;
+  }
+
   /** The threshold for {@code category} whose refusal rate is closest to {@code target}, others as in {@code policy}. */
   double pick(RefusalPolicy policy, String category, double target) {
     int i = tokens.indexOf(category);
