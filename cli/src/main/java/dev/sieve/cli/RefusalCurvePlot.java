@@ -9,6 +9,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** Draws refusal-rate curves (rate against threshold, one panel per category) into one PNG with XChart. */
@@ -23,9 +24,14 @@ final class RefusalCurvePlot {
     List<XYChart> charts = new ArrayList<>();
     for (int c = 0; c < curves.size(); c++) {
       RefusalCurve curve = curves.get(c);
-      XYChart chart = new XYChartBuilder().width(520).height(360).title("refusal rate: " + curve.category())
+      XYChart chart = new XYChartBuilder().width(520).height(420).title("refusal rate: " + curve.category())
           .xAxisTitle("threshold (log)").yAxisTitle("rate").build();
       chart.getStyler().setXAxisLogarithmic(true);
+      chart.getStyler().setXAxisLogarithmicDecadeOnly(true);
+      chart.getStyler().setXAxisDecimalPattern("0E0");
+      chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+      chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+      chart.getStyler().setPlotGridVerticalLinesVisible(false);
       chart.getStyler().setYAxisMin(0.0);
       chart.getStyler().setYAxisMax(1.0);
       chart.getStyler().setMarkerSize(3);
