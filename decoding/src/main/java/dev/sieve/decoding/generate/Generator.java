@@ -257,6 +257,12 @@ public final class Generator {
           reason = FinishReason.STOP;
           break;
         }
+        if (seq.constraintFinished()) {
+          // Checked before the next forward: a finished constraint needs no more logits, and it is the
+          // reason even when this was the last token the length allowed.
+          reason = FinishReason.CONSTRAINT;
+          break;
+        }
         if (step + 1 < maxNew) {
           logits = spec != null ? spec.next(token, maxNew - step - 2) : seq.feed(token);
         }
