@@ -14,13 +14,13 @@ import org.apache.lucene.util.automaton.Transition;
  * sometimes a skipped lexeme (whitespace) between two lexemes. With {@code GLOBAL} lexing the text need
  * not lex back into the same lexemes, so callers filter the samples with ANTLR's interpreter.
  */
-final class SentenceSampler {
+public final class SentenceSampler {
   private final Grammar grammar;
   private final Random random;
   private final List<Lexeme> skipped = new ArrayList<>();
   private final java.util.Map<String, List<Lexeme>> byTerminal = new java.util.HashMap<>();
 
-  SentenceSampler(Grammar grammar, long seed) {
+  public SentenceSampler(Grammar grammar, long seed) {
     this.grammar = grammar;
     this.random = new Random(seed);
     for (Lexeme l : grammar.lexemes()) {
@@ -40,7 +40,7 @@ final class SentenceSampler {
   }
 
   /** One random sentence, or null when the expansion ran too deep. */
-  String sample(int maxDepth) {
+  public String sample(int maxDepth) {
     StringBuilder sb = new StringBuilder();
     return expand(new Expr.RuleRef(grammar.startRule()), sb, 0, maxDepth) ? sb.toString() : null;
   }
