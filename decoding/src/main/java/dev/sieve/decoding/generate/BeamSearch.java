@@ -117,10 +117,14 @@ public final class BeamSearch {
           }
         }
         live = next;
-        double bestEnded = ended.stream().mapToDouble(Beam::score).max().orElse(Double.NEGATIVE_INFINITY);
+        // Scores only fall: once numBeams ended beams beat every live one, no live beam can get in.
         double bestLive = live.stream().mapToDouble(l -> l.score).max().orElse(Double.NEGATIVE_INFINITY);
-        if (ended.size() >= numBeams && bestEnded >= bestLive) {
-          break;
+        if (ended.size() >= numBeams) {
+          double kth = ended.stream().mapToDouble(Beam::score).boxed().sorted(Comparator.reverseOrder())
+              .skip(numBeams - 1).findFirst().orElseThrow();
+          if (kth >= bestLive) {
+            break;
+          }
         }
       }
     } finally {
@@ -128,9 +132,7 @@ public final class BeamSearch {
         l.seq.close();
       }
     }
-    for (Live l : live) {
-      ended.add(new Beam(l.tokens, l.score, FinishReason.LENGTH));
-    }
+    // Beams still live here were cut off by the check above (at the last step every beam ended).
     ended.sort(Comparator.comparingDouble(Beam::score).reversed());
     return List.copyOf(ended.subList(0, Math.min(numBeams, ended.size())));
   }

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sieve.decoding.generate.BeamSearch;
+import dev.sieve.decoding.generate.FinishReason;
 import dev.sieve.decoding.model.BundledModel;
+import dev.sieve.decoding.model.OnnxLanguageModel;
 import dev.sieve.decoding.tokenizer.HuggingFaceTokenizer;
 import dev.sieve.decoding.tokenizer.Vocabulary;
 import dev.sieve.grammars.AntlrOracle;
@@ -103,6 +106,38 @@ class TemplateEquivalenceTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> t.fill(TaskGrammars.extractionBindings(List.of("x"), List.of("y")).choice("subject", List.of("z"))));
     assertTrue(e.getMessage().contains("no choice hole 'subject'"), e.getMessage());
+  }
+
+  @Test
+  void greedyAndBeamOutputsOnTheBundledModelAreAcceptedByAntlr() throws Exception {
+    try (OnnxLanguageModel model = OnnxLanguageModel.load(BundledModel.path())) {
+      Vocabulary v = model.tokenizer().vocabulary();
+      TemplateCache cache = new TemplateCache(4);
+      record Task(GrammarTemplate t, GrammarTemplate.Bindings b, String g4, String start, String prompt) {}
+      List<Task> tasks = List.of(
+          new Task(TaskGrammars.closedInformationExtraction(2), TaskGrammars.extractionBindings(
+              List.of("Barack Obama", "Obama", "Honolulu"), List.of("born in", "capital of", "member of")),
+              "cie.g4", "triples", "Barack Obama was born in Honolulu.\nTriples:"),
+          new Task(TaskGrammars.entityDisambiguation(), TaskGrammars.disambiguationBindings(
+              List.of("Paris", "Paris, Texas", "Paris Hilton", "Paris (mythology)")),
+              "disambiguation.g4", "answer", "The hotel heiress [Paris] was seen in Texas.\nEntity:"),
+          new Task(TaskGrammars.constituencyParsing(), TaskGrammars.parsingBindings(List.of("the", "cat", "sat"),
+              List.of("S", "NP", "VP", "DT", "NN", "VBD")), "constituency.g4", "parse", "the cat sat\nTree:"));
+      for (Task task : tasks) {
+        CompiledGrammar g = cache.compile(task.t(), task.b(), v);
+        AntlrOracle oracle = new AntlrOracle(List.of(resource(task.g4())), task.start());
+        int[] prompt = model.tokenizer().encode(task.prompt());
+        for (int beams : new int[] {1, 4}) {
+          List<BeamSearch.Beam> out = new BeamSearch(model, beams, 48).search(prompt, List.of(g.newConstraint()), v.eosTokenIds());
+          assertEquals(beams, out.size(), task.g4());
+          for (BeamSearch.Beam b : out) {
+            String text = model.tokenizer().decode(b.tokens());
+            assertTrue(b.finishReason() != FinishReason.LENGTH, task.g4() + ": ran out of length: " + text);
+            assertTrue(oracle.accepts(text), task.g4() + ": ANTLR rejects the constrained output " + text);
+          }
+        }
+      }
+    }
   }
 
   private static void assertEquivalent(GrammarTemplate t, GrammarTemplate.Bindings b, String g4, String start, long seed,
