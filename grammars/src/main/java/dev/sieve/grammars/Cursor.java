@@ -28,6 +28,7 @@ final class Cursor {
   boolean capped = true;
   int cap;
   long memoEpoch; // while computing a mask: the epoch of its Earley memo (0: none)
+  private Cursor flushProbe; // scratch for viable(), made on first need
 
   Cursor(CompiledGrammar g) {
     this.g = g;
@@ -206,7 +207,23 @@ final class Cursor {
         return true;
       }
     }
-    return lastAccept >= 0 && (a[lastAccept >>> 6] & (1L << lastAccept)) != 0;
+    if (lastAccept < 0 || (a[lastAccept >>> 6] & (1L << lastAccept)) == 0) {
+      return false;
+    }
+    if (pendLen == 0) {
+      return true;
+    }
+    // The only way on is to emit the lexeme accepted last and lex the bytes after it again, and those
+    // bytes may lead nowhere. With GLOBAL lexing, after `x[s` where `[` was the last lexeme accepted and
+    // the parser takes `[` but not `[s]`, `s` must start whatever follows `[`; answering "viable" from
+    // the lexeme alone left a dead end there. (CONTEXTUAL lexing never gets here: a state from which
+    // no allowed lexeme is reachable is dead, so the flush has already happened.)
+    Cursor c = flushProbe;
+    if (c == null) {
+      c = flushProbe = new Cursor(g);
+    }
+    c.copyFrom(this);
+    return c.flushLastAccept() && c.viable();
   }
 
   /** Ends the input (destroys the cursor): whether the text so far is a complete sentence. */

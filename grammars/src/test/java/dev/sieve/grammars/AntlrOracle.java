@@ -18,11 +18,11 @@ import org.antlr.v4.runtime.atn.PredictionMode;
  * ANTLR's own interpreters as the oracle: lexes and parses a text from the start rule, to EOF, and
  * reports where the first error is (in UTF-8 bytes), or -1 when the text is accepted.
  */
-final class AntlrOracle {
+public final class AntlrOracle {
   private final AntlrGrammarLoader.ToolGrammars tg;
   private final int startRule;
 
-  AntlrOracle(List<AntlrGrammarLoader.Source> sources, String startRule) {
+  public AntlrOracle(List<AntlrGrammarLoader.Source> sources, String startRule) {
     this.tg = AntlrGrammarLoader.toolGrammars(sources);
     this.startRule = tg.parser().getRule(startRule).index;
   }
@@ -31,7 +31,7 @@ final class AntlrOracle {
    * Byte offset just after the token at which ANTLR reports its earliest error (lexer or parser; the
    * earliest in the text, as the lexer may run ahead of the parser); -1 when it accepts.
    */
-  int errorEnd(String text) {
+  public int errorEnd(String text) {
     CodePointCharStream chars = CharStreams.fromString(text);
     LexerInterpreter lexer = tg.lexer().createLexerInterpreter(chars);
     int[] error = {-1};
@@ -70,7 +70,7 @@ final class AntlrOracle {
     return prefix.getBytes(StandardCharsets.UTF_8).length;
   }
 
-  boolean accepts(String text) {
+  public boolean accepts(String text) {
     return errorEnd(text) < 0;
   }
 }

@@ -171,6 +171,16 @@ public final class SequenceDecoder implements AutoCloseable {
     return sampler.sample(logits);
   }
 
+  /**
+   * Runs every processor on {@code logits} in place, constraints included (they mask), without sampling:
+   * for callers that need the processed scores of all tokens, such as beam search.
+   */
+  public void processAll(float[] logits) {
+    for (LogitsProcessor p : all) {
+      p.process(history, logits);
+    }
+  }
+
   /** Appends the chosen token to the history and tells every processor. */
   public void accept(int token) {
     history.append(token);

@@ -1,0 +1,122 @@
+package dev.sieve.grammars.template;
+
+import dev.sieve.grammars.Expr;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Templates of the three structured tasks of grammar-constrained decoding without finetuning (Geng et
+ * al., EMNLP 2023), each with the bindings of one input:
+ *
+ * <ul>
+ *   <li><b>closed information extraction</b>: {@code [s] subject [r] relation [o] object [e]}, one to
+ *       {@code maxTriples} triples separated by a space; subjects and objects from the input's entity
+ *       strings, relations from a fixed list;
+ *   <li><b>entity disambiguation</b>: exactly one of the mention's candidates;
+ *   <li><b>constituency parsing</b>: a bracketed tree {@code (S (NP the cat) (VP sat))} whose leaves
+ *       are exactly the input's words in order; every bracket has a label and at least two children,
+ *       except that a single word may carry one label ({@code (NN cat)}).
+ * </ul>
+ */
+public final class TaskGrammars {
+  private TaskGrammars() {}
+
+  /** Closed information extraction with at most {@code maxTriples} triples. */
+  public static GrammarTemplate closedInformationExtraction(int maxTriples) {
+    if (maxTriples < 1) {
+      throw new IllegalArgumentException("maxTriples must be at least 1");
+    }
+    GrammarTemplate.Builder b = GrammarTemplate.builder("cie" + maxTriples);
+    Expr entity = b.choice("entity");
+    Expr relation = b.choice("relation");
+    b.rule("triple", Expr.seq(b.literal("[s] "), entity, b.literal(" [r] "), relation, b.literal(" [o] "), entity,
+        b.literal(" [e]")));
+    b.rule("triples", Expr.seq(Expr.rule("triple"),
+        new Expr.Repeat(Expr.seq(b.literal(" "), Expr.rule("triple")), 0, maxTriples - 1)));
+    return b.build("triples");
+  }
+
+  /** The bindings of one information extraction input. */
+  public static GrammarTemplate.Bindings extractionBindings(List<String> entities, List<String> relations) {
+    return GrammarTemplate.Bindings.of().choice("entity", entities).choice("relation", relations);
+  }
+
+  /** Entity disambiguation: the output is one candidate. */
+  public static GrammarTemplate entityDisambiguation() {
+    GrammarTemplate.Builder b = GrammarTemplate.builder("disambiguation");
+    b.rule("answer", b.choice("candidate"));
+    return b.build("answer");
+  }
+
+  /** The bindings of one mention: its candidates. */
+  public static GrammarTemplate.Bindings disambiguationBindings(List<String> candidates) {
+    return GrammarTemplate.Bindings.of().choice("candidate", candidates);
+  }
+
+  /** Constituency parsing; the tree is a fragment made per sentence, the labels a choice. */
+  public static GrammarTemplate constituencyParsing() {
+    GrammarTemplate.Builder b = GrammarTemplate.builder("constituency");
+    b.choice("label");
+    b.rule("parse", b.fragment("tree"));
+    return b.build("parse");
+  }
+
+  /**
+   * The bindings of one sentence: the tree over its words (a context-free grammar of the spans: one
+   * rule per span for a constituent covering it, one per span for a run of constituents covering it).
+   */
+  public static GrammarTemplate.Bindings parsingBindings(List<String> words, List<String> labels) {
+    if (words.isEmpty()) {
+      throw new IllegalArgumentException("a sentence needs at least one word");
+    }
+    for (String w : words) {
+      if (w.isEmpty() || w.chars().anyMatch(c -> c == ' ' || c == '(' || c == ')')) {
+        throw new IllegalArgumentException("a word may not be empty nor hold a space or a bracket: '" + w + "'");
+      }
+    }
+    int n = words.size();
+    GrammarTemplate.Fragment f = new GrammarTemplate.Fragment();
+    Expr open = f.literal("(");
+    Expr close = f.literal(")");
+    Expr space = f.literal(" ");
+    Expr label = Expr.lexeme("label");
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j <= n; j++) {
+        if (j == i + 1) {
+          Expr word = f.literal(words.get(i));
+          f.rule(node(i, j), Expr.alt(word, Expr.seq(open, label, space, word, close)));
+        } else {
+          // A bracket over i..j: a label and two or more children: the first over i..k, the rest over k..j.
+          List<Expr> splits = new ArrayList<>();
+          for (int k = i + 1; k < j; k++) {
+            splits.add(Expr.seq(Expr.rule(node(i, k)), space, Expr.rule(run(k, j))));
+          }
+          f.rule(node(i, j), Expr.seq(open, label, space, alt(splits), close));
+        }
+        // One or more children covering i..j.
+        List<Expr> runs = new ArrayList<>();
+        runs.add(Expr.rule(node(i, j)));
+        for (int k = i + 1; k < j; k++) {
+          runs.add(Expr.seq(Expr.rule(node(i, k)), space, Expr.rule(run(k, j))));
+        }
+        f.rule(run(i, j), alt(runs));
+      }
+    }
+    // The whole sentence is one bracketed constituent (a one-word sentence: a labelled word).
+    Expr whole = n == 1 ? Expr.seq(open, label, space, f.literal(words.get(0)), close) : Expr.rule(node(0, n));
+    f.rule("tree", whole);
+    return GrammarTemplate.Bindings.of().choice("label", labels).fragment("tree", f);
+  }
+
+  private static Expr alt(List<Expr> alternatives) {
+    return alternatives.size() == 1 ? alternatives.get(0) : new Expr.Alt(alternatives);
+  }
+
+  private static String node(int i, int j) {
+    return "node_" + i + "_" + j;
+  }
+
+  private static String run(int i, int j) {
+    return "run_" + i + "_" + j;
+  }
+}

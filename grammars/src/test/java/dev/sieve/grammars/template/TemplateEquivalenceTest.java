@@ -1,0 +1,211 @@
+package dev.sieve.grammars.template;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sieve.decoding.generate.BeamSearch;
+import dev.sieve.decoding.generate.FinishReason;
+import dev.sieve.decoding.model.BundledModel;
+import dev.sieve.decoding.model.OnnxLanguageModel;
+import dev.sieve.decoding.tokenizer.HuggingFaceTokenizer;
+import dev.sieve.decoding.tokenizer.Vocabulary;
+import dev.sieve.grammars.AntlrOracle;
+import dev.sieve.grammars.CompiledGrammar;
+import dev.sieve.grammars.Grammar;
+import dev.sieve.grammars.GrammarMatcher;
+import dev.sieve.grammars.SentenceSampler;
+import dev.sieve.grammars.antlr.AntlrGrammarLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Filled templates equal hand-written ANTLR grammars of the same inputs: seeded random sentences of
+ * either are accepted by both (the template through the engine's matcher, the .g4 through ANTLR's
+ * interpreter), and so are or are not their one-character mutations.
+ */
+class TemplateEquivalenceTest {
+  private static HuggingFaceTokenizer tokenizer;
+  private static Vocabulary vocabulary;
+
+  @BeforeAll
+  static void load() throws Exception {
+    tokenizer = HuggingFaceTokenizer.load(BundledModel.path());
+    vocabulary = tokenizer.vocabulary();
+  }
+
+  @AfterAll
+  static void close() {
+    tokenizer.close();
+  }
+
+  @Test
+  void closedInformationExtractionEqualsItsHandWrittenGrammar() {
+    GrammarTemplate t = TaskGrammars.closedInformationExtraction(2);
+    GrammarTemplate.Bindings b = TaskGrammars.extractionBindings(List.of("Barack Obama", "Obama", "Honolulu"),
+        List.of("born in", "capital of", "member of"));
+    assertEquivalent(t, b, "cie.g4", "triples", 7, 8);
+  }
+
+  @Test
+  void entityDisambiguationEqualsItsHandWrittenGrammar() {
+    GrammarTemplate t = TaskGrammars.entityDisambiguation();
+    GrammarTemplate.Bindings b = TaskGrammars.disambiguationBindings(
+        List.of("Paris", "Paris, Texas", "Paris Hilton", "Paris (mythology)"));
+    assertEquivalent(t, b, "disambiguation.g4", "answer", 11, 4);
+  }
+
+  @Test
+  void constituencyParsingEqualsItsHandWrittenGrammar() {
+    GrammarTemplate t = TaskGrammars.constituencyParsing();
+    GrammarTemplate.Bindings b = TaskGrammars.parsingBindings(List.of("the", "cat", "sat"),
+        List.of("S", "NP", "VP", "DT", "NN", "VBD"));
+    assertEquivalent(t, b, "constituency.g4", "parse", 13, 8);
+  }
+
+  @Test
+  void aParseKeepsTheWordsInOrder() {
+    CompiledGrammar g = new TemplateCache(4).compile(TaskGrammars.constituencyParsing(),
+        TaskGrammars.parsingBindings(List.of("the", "cat", "sat", "down"), List.of("S", "NP", "VP")), vocabulary);
+    assertTrue(accepts(g, "(S (NP the cat) (VP sat down))"));
+    assertTrue(accepts(g, "(S (NP the cat) sat down)"));
+    assertTrue(!accepts(g, "(S (NP the cat) (VP down sat))"), "words out of order");
+    assertTrue(!accepts(g, "(S (NP the cat) (VP sat))"), "a word left out");
+    assertTrue(!accepts(g, "(S (NP the the cat) (VP sat down))"), "a word twice");
+    assertTrue(!accepts(g, "(S (S (NP the cat) (VP sat down)))"), "a bracket with one child over several words");
+  }
+
+  @Test
+  void repeatedBindingsCompileOnce() {
+    TemplateCache cache = new TemplateCache(8);
+    GrammarTemplate t = TaskGrammars.entityDisambiguation();
+    CompiledGrammar a = cache.compile(t, TaskGrammars.disambiguationBindings(List.of("Paris", "Paris, Texas")), vocabulary);
+    CompiledGrammar b = cache.compile(t, TaskGrammars.disambiguationBindings(List.of("Paris, Texas", "Paris")), vocabulary);
+    CompiledGrammar c = cache.compile(t, TaskGrammars.disambiguationBindings(List.of("Paris", "Texas")), vocabulary);
+    assertSame(a, b, "the same candidates in another order are the same grammar");
+    assertTrue(a != c);
+    assertEquals(1, cache.hits());
+    assertEquals(2, cache.misses());
+  }
+
+  @Test
+  void holesMustBeFilledAndNamed() {
+    GrammarTemplate t = TaskGrammars.closedInformationExtraction(1);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> t.fill(GrammarTemplate.Bindings.of().choice("entity", List.of("x"))));
+    assertTrue(e.getMessage().contains("'relation'"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> t.fill(TaskGrammars.extractionBindings(List.of("x"), List.of("y")).choice("subject", List.of("z"))));
+    assertTrue(e.getMessage().contains("no choice hole 'subject'"), e.getMessage());
+  }
+
+  @Test
+  void greedyAndBeamOutputsOnTheBundledModelAreAcceptedByAntlr() throws Exception {
+    try (OnnxLanguageModel model = OnnxLanguageModel.load(BundledModel.path())) {
+      Vocabulary v = model.tokenizer().vocabulary();
+      TemplateCache cache = new TemplateCache(4);
+      record Task(GrammarTemplate t, GrammarTemplate.Bindings b, String g4, String start, String prompt) {}
+      List<Task> tasks = List.of(
+          new Task(TaskGrammars.closedInformationExtraction(2), TaskGrammars.extractionBindings(
+              List.of("Barack Obama", "Obama", "Honolulu"), List.of("born in", "capital of", "member of")),
+              "cie.g4", "triples", "Barack Obama was born in Honolulu.\nTriples:"),
+          new Task(TaskGrammars.entityDisambiguation(), TaskGrammars.disambiguationBindings(
+              List.of("Paris", "Paris, Texas", "Paris Hilton", "Paris (mythology)")),
+              "disambiguation.g4", "answer", "The hotel heiress [Paris] was seen in Texas.\nEntity:"),
+          new Task(TaskGrammars.constituencyParsing(), TaskGrammars.parsingBindings(List.of("the", "cat", "sat"),
+              List.of("S", "NP", "VP", "DT", "NN", "VBD")), "constituency.g4", "parse", "the cat sat\nTree:"));
+      for (Task task : tasks) {
+        CompiledGrammar g = cache.compile(task.t(), task.b(), v);
+        AntlrOracle oracle = new AntlrOracle(List.of(resource(task.g4())), task.start());
+        int[] prompt = model.tokenizer().encode(task.prompt());
+        for (int beams : new int[] {1, 4}) {
+          List<BeamSearch.Beam> out = new BeamSearch(model, beams, 48).search(prompt, List.of(g.newConstraint()), v.eosTokenIds());
+          assertEquals(beams, out.size(), task.g4());
+          for (BeamSearch.Beam b : out) {
+            String text = model.tokenizer().decode(b.tokens());
+            assertTrue(b.finishReason() != FinishReason.LENGTH, task.g4() + ": ran out of length: " + text);
+            assertTrue(oracle.accepts(text), task.g4() + ": ANTLR rejects the constrained output " + text);
+          }
+        }
+      }
+    }
+  }
+
+  private static void assertEquivalent(GrammarTemplate t, GrammarTemplate.Bindings b, String g4, String start, long seed,
+      int distinct) {
+    Grammar filled = t.fill(b);
+    CompiledGrammar compiled = GrammarCompiler.compileFresh(filled, vocabulary);
+    AntlrGrammarLoader.Source source = resource(g4);
+    AntlrOracle oracle = new AntlrOracle(List.of(source), start);
+    Grammar handWritten = AntlrGrammarLoader.fromSources(List.of(source), start);
+    Set<String> samples = new LinkedHashSet<>();
+    SentenceSampler fromTemplate = new SentenceSampler(filled, seed);
+    SentenceSampler fromG4 = new SentenceSampler(handWritten, seed);
+    for (int i = 0; i < 60; i++) {
+      String s = fromTemplate.sample(6);
+      if (s != null) {
+        assertTrue(accepts(compiled, s), "the template's own sentence " + s);
+        assertTrue(oracle.accepts(s), "ANTLR rejects the template's sentence " + s);
+        samples.add(s);
+      }
+      String h = fromG4.sample(6);
+      if (h != null && oracle.accepts(h)) {
+        assertTrue(accepts(compiled, h), "the template rejects the hand-written grammar's sentence " + h);
+        samples.add(h);
+      }
+    }
+    assertTrue(samples.size() >= distinct, "too few distinct samples: " + samples);
+    Random random = new Random(seed);
+    int rejected = 0;
+    for (String s : samples) {
+      for (int k = 0; k < 4; k++) {
+        String m = mutate(s, random);
+        boolean antlr = oracle.accepts(m);
+        assertEquals(antlr, accepts(compiled, m), "template and ANTLR disagree on " + m);
+        rejected += antlr ? 0 : 1;
+      }
+    }
+    assertTrue(rejected > 0);
+  }
+
+  /** Deletes, inserts or replaces one character. */
+  private static String mutate(String s, Random random) {
+    String alphabet = " ()[]abceinorstSNPV,";
+    int at = random.nextInt(s.length() + 1);
+    char c = alphabet.charAt(random.nextInt(alphabet.length()));
+    return switch (random.nextInt(3)) {
+      case 0 -> at < s.length() ? s.substring(0, at) + s.substring(at + 1) : s.substring(0, s.length() - 1);
+      case 1 -> s.substring(0, at) + c + s.substring(at);
+      default -> at < s.length() ? s.substring(0, at) + c + s.substring(at + 1) : s + c;
+    };
+  }
+
+  private static boolean accepts(CompiledGrammar g, String text) {
+    GrammarMatcher m = g.newMatcher();
+    return m.acceptString(text) && m.isComplete();
+  }
+
+  private static AntlrGrammarLoader.Source resource(String name) {
+    try (InputStream in = TemplateEquivalenceTest.class.getResourceAsStream(name)) {
+      return new AntlrGrammarLoader.Source(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Compiles without any cache. */
+  private static final class GrammarCompiler {
+    static CompiledGrammar compileFresh(Grammar g, Vocabulary v) {
+      return dev.sieve.grammars.GrammarCompiler.compileUncached(g, v, dev.sieve.grammars.GrammarCompiler.Options.defaults());
+    }
+  }
+}
