@@ -4,8 +4,14 @@ import dev.sieve.decoding.logits.LogitsProcessor;
 import dev.sieve.decoding.logits.MeasuringProcessor;
 import dev.sieve.decoding.model.LanguageModel;
 import dev.sieve.decoding.model.ModelException;
+import dev.sieve.decoding.prompt.PromptLayout;
 import dev.sieve.decoding.sampling.GreedySampler;
 import dev.sieve.decoding.sampling.Sampler;
+import dev.sieve.decoding.speculative.SpeculationTuner;
+import dev.sieve.decoding.speculative.SpeculativeDecoder;
+import dev.sieve.decoding.speculative.SpeculativeMode;
+import dev.sieve.decoding.speculative.TokenRecycler;
+import dev.sieve.decoding.speculative.TreeTemplate;
 import dev.sieve.decoding.tokenizer.StreamingDetokenizer;
 import dev.sieve.decoding.tokenizer.Tokenizer;
 import dev.sieve.decoding.tokenizer.Vocabulary;
@@ -42,6 +48,9 @@ public final class Generator {
   private final DecodingChainFactory factory;
   private final GenerationConfig defaults;
   private final ChatTemplate chatTemplate;
+  /** Speculative decoding's state, kept across requests: the candidate matrix and the auto mode's measurements. */
+  private final TokenRecycler recycler;
+  private final Map<Integer, SpeculationTuner> tuners = new java.util.concurrent.ConcurrentHashMap<>();
 
   public Generator(LanguageModel model) {
     this(model, discoverFactory());
@@ -52,6 +61,34 @@ public final class Generator {
     this.factory = factory;
     this.defaults = GenerationConfig.fromGenerationConfig(model.generationConfig());
     this.chatTemplate = model.chatTemplate().map(t -> new ChatTemplate(t, templateVariables(model))).orElse(null);
+    this.recycler = new TokenRecycler(model.capabilities().vocabSize());
+  }
+
+  /** The token-recycling matrix speculative requests draft from (shared by every request of this generator). */
+  public TokenRecycler recycler() {
+    return recycler;
+  }
+
+  /** The {@code auto} mode's measurements for trees of at most {@code maxTreeSize} nodes. */
+  public SpeculationTuner tuner(int maxTreeSize) {
+    return tuners.computeIfAbsent(maxTreeSize, SpeculationTuner::forTemplate);
+  }
+
+  /** Forgets what speculative decoding learnt: recycled candidates and measured costs (a cold start). */
+  public void resetSpeculation() {
+    recycler.reset();
+    tuners.values().forEach(SpeculationTuner::reset);
+  }
+
+  private SpeculativeDecoder speculativeDecoder(GenerationConfig config, SequenceDecoder seq, int[] eos) {
+    if (config.speculative() == SpeculativeMode.NONE) {
+      return null;
+    }
+    int size = config.draftTreeSize();
+    TreeTemplate template = size <= TreeTemplate.standard().size() ? TreeTemplate.standard().prefix(size)
+        : TreeTemplate.best(size, TreeTemplate.standard().maxDepth(), TokenRecycler.DEFAULT_K);
+    SpeculationTuner tuner = config.speculative() == SpeculativeMode.AUTO ? tuner(template.size()) : null;
+    return new SpeculativeDecoder(seq, model.capabilities(), recycler, template, tuner, template.size(), eos);
   }
 
   private static Map<String, Object> templateVariables(LanguageModel model) {
@@ -109,10 +146,11 @@ public final class Generator {
     return generate(GenerationRequest.text(prompt));
   }
 
-  /** The prompt's token ids as they will be fed. */
+  /** The prompt's token ids as they will be fed (a set-based prompt's in its layout's canonical order). */
   public int[] promptTokens(GenerationRequest request) {
     Tokenizer tok = model.tokenizer();
     return switch (request.kind()) {
+      case SET_BASED -> promptLayout(request).tokens();
       case TEXT -> tok.encode(request.promptText());
       case TOKENS -> request.promptTokens();
       case CHAT -> {
@@ -124,12 +162,37 @@ public final class Generator {
     };
   }
 
+  /**
+   * A set-based request's layout: token ids, positions and attention bias.
+   *
+   * @throws ModelException when the model has no attention_bias (or position_ids) input, or a chat is given
+   *     to a model without a chat template
+   * @throws IllegalArgumentException when the request is not set-based or the prompt cannot be laid out
+   */
+  public PromptLayout promptLayout(GenerationRequest request) {
+    if (request.kind() != GenerationRequest.PromptKind.SET_BASED) {
+      throw new IllegalArgumentException("a " + request.kind() + " prompt has no set-based layout");
+    }
+    PromptLayout.requireSupport(model.capabilities());
+    if (request.layout() != null) {
+      return request.layout();
+    }
+    if (request.segments() != null) {
+      return PromptLayout.encode(request.segments(), model.tokenizer());
+    }
+    if (chatTemplate == null) {
+      throw new ModelException("the model has no chat template (tokenizer_config.json chat_template), so it cannot take chat messages");
+    }
+    return PromptLayout.encodeChat(request.segmentedMessages(), chatTemplate, model.tokenizer());
+  }
+
   /** Runs one generation to its end. */
   public GenerationResult generate(GenerationRequest request) {
     long start = System.nanoTime();
     GenerationConfig config = request.config() != null ? request.config() : defaults;
     Vocabulary vocab = model.tokenizer().vocabulary();
-    int[] prompt = promptTokens(request);
+    PromptLayout layout = request.kind() == GenerationRequest.PromptKind.SET_BASED ? promptLayout(request) : null;
+    int[] prompt = layout != null ? layout.tokens() : promptTokens(request);
     if (prompt.length == 0) {
       throw new IllegalArgumentException("the prompt is empty: there is nothing to continue");
     }
@@ -155,8 +218,15 @@ public final class Generator {
     double prefillMs;
     long decodeStart;
     try (SequenceDecoder seq = new SequenceDecoder(model, prompt, chain, sampler, config.logprobs())) {
+      if (layout != null && config.speculative() != SpeculativeMode.NONE) {
+        // drafts are verified at positions after the cache; a set-based prompt's positions are not its length
+        throw new IllegalArgumentException("speculative decoding does not support set-based prompts; use speculative=none");
+      }
+      SpeculativeDecoder spec = speculativeDecoder(config, seq, eos);
       long p0 = System.nanoTime();
-      float[] logits = maxNew > 0 ? seq.prefill() : null;
+      float[] logits = maxNew <= 0 ? null
+          : layout != null ? seq.prefill(layout.forwardInput())
+          : spec != null ? spec.prefill() : seq.prefill();
       decodeStart = System.nanoTime();
       prefillMs = (decodeStart - p0) / 1e6;
       for (int step = 0; step < maxNew; step++) {
@@ -187,8 +257,14 @@ public final class Generator {
           reason = FinishReason.STOP;
           break;
         }
+        if (seq.constraintFinished()) {
+          // Checked before the next forward: a finished constraint needs no more logits, and it is the
+          // reason even when this was the last token the length allowed.
+          reason = FinishReason.CONSTRAINT;
+          break;
+        }
         if (step + 1 < maxNew) {
-          logits = seq.feed(token);
+          logits = spec != null ? spec.next(token, maxNew - step - 2) : seq.feed(token);
         }
       }
       if (reason != FinishReason.STOP) {
@@ -208,6 +284,9 @@ public final class Generator {
       if (seq.lazyChecks() > 0) {
         measurements.put("constraint.lazy_checks", seq.lazyChecks());
         measurements.put("constraint.resamples", seq.resamples());
+      }
+      if (spec != null) {
+        spec.contributeMeasurements(measurements);
       }
       for (LogitsProcessor p : chain) {
         if (p instanceof MeasuringProcessor m) {
