@@ -17,7 +17,7 @@ stale() {
 
 if stale; then
   echo "sieve: building the command line (cli/target/sieve.jar) ..." >&2
-  if ! "$here/build" -q -pl cli -am package -DskipTests 1>&2; then
+  if ! "$here/build" -q -pl cli -am package -Dmaven.test.skip=true 1>&2; then
     echo "sieve: the build failed (see above)" >&2
     exit 1
   fi

@@ -49,10 +49,6 @@ public final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @ParentCommand Main main;
 
-  @Mixin ModelOptions modelOptions = new ModelOptions();
-  @Mixin SamplingOptions sampling = new SamplingOptions();
-  // Feature option groups (RequestOptions): add a @Mixin field here and one line in requestOptions().
-
   @Option(names = "--prompt", paramLabel = "TEXT", description = "The prompt (default: read all of stdin).")
   String prompt;
 
@@ -62,6 +58,10 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @Option(names = "--system", paramLabel = "TEXT", description = "A system message before the prompt (chat only).")
   String system;
+
+  @Mixin ModelOptions modelOptions = new ModelOptions();
+  @Mixin SamplingOptions sampling = new SamplingOptions();
+  // Feature option groups (RequestOptions): add a @Mixin field here and one line in requestOptions().
 
   @Option(names = "--format", paramLabel = "FORMAT", description = "text (streamed) or jsonl (one JSON object). Default: ${DEFAULT-VALUE}.")
   Format format = Format.text;

@@ -32,7 +32,7 @@ public final class SamplingOptions {
   @Option(names = "--seed", paramLabel = "S", description = "Sampler seed: the same seed gives the same output on any machine.")
   Long seed;
 
-  @Option(names = "--stop", paramLabel = "STR", description = "Stop when STR appears (not included in the output); repeatable.")
+  @Option(names = "--stop", paramLabel = "STR", description = "Stop when STR appears (not included in the output); repeatable; \\n and \\t are a newline and a tab.")
   List<String> stop = new ArrayList<>();
 
   /** {@code base} with the given flags applied; a bad value fails with a message naming the flag. */
