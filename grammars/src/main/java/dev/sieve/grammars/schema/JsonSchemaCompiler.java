@@ -271,8 +271,10 @@ public final class JsonSchemaCompiler {
     if (n.isObject()) {
       URI base = loc.base();
       ids.putIfAbsent(stripFragment(base), loc);
-      if (n.has("$anchor") && n.get("$anchor").isTextual()) {
-        ids.putIfAbsent(stripFragment(base) + "#" + n.get("$anchor").asText(), loc);
+      for (String anchor : List.of("$anchor", "$dynamicAnchor")) { // a plain $ref treats both alike
+        if (n.has(anchor) && n.get(anchor).isTextual()) {
+          ids.putIfAbsent(stripFragment(base) + "#" + n.get(anchor).asText(), loc);
+        }
       }
       if (n.has("$id") && n.get("$id").isTextual() && n.get("$id").asText().startsWith("#")) {
         ids.putIfAbsent(stripFragment(base) + n.get("$id").asText(), loc); // draft 7 plain-name fragment
