@@ -115,11 +115,11 @@ public final class JsonSchemaCompiler {
   /** Most patterns that patternProperties may combine (they split keys into 2^n regions). */
   static final int MAX_PATTERNS = 4;
   /**
-   * Whether to fuse a property's key and single-token value into one lexeme. Off: measured on a typical
-   * schema it made the lexer automaton larger (each value language is copied into the first-member and
-   * later-member variants), not smaller.
+   * Whether to fuse a property's key and single-token value into one lexeme (see {@link #member}). On a
+   * typical schema it shrinks the lexer automaton several times, because the value lexemes no longer run
+   * side by side with each other.
    */
-  static final boolean FUSE_MEMBERS = false;
+  static final boolean FUSE_MEMBERS = true;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String NEVER = "$never";
   private static final Set<String> ANNOTATIONS = Set.of("$schema", "$id", "id", "$anchor", "$comment", "title",
@@ -242,10 +242,11 @@ public final class JsonSchemaCompiler {
     if (value == null) {
       throw c.error("", "the schema accepts no JSON value");
     }
-    c.builder.rule("start", value);
+    c.rule("start", value);
     if (!c.builder.hasRule(NEVER)) {
-      c.builder.rule(NEVER, Expr.lexeme(NEVER));
+      c.rule(NEVER, Expr.lexeme(NEVER));
     }
+    c.declareReferencedLexemes();
     return c.builder.build("start");
   }
 
@@ -389,11 +390,11 @@ public final class JsonSchemaCompiler {
     Expr body = build(conj, d);
     inProgress.remove(key);
     if (body == null) {
-      builder.rule(name, Expr.lexeme(NEVER));
+      rule(name, Expr.lexeme(NEVER));
       memo.put(key, null);
       return null;
     }
-    builder.rule(name, body);
+    rule(name, body);
     ruleBodies.put(name, body);
     return ref;
   }
@@ -1246,7 +1247,7 @@ public final class JsonSchemaCompiler {
 
   private Expr namedRule(Expr body) {
     String name = "r" + (ruleCount++);
-    builder.rule(name, body);
+    rule(name, body);
     return Expr.rule(name);
   }
 
@@ -1268,7 +1269,7 @@ public final class JsonSchemaCompiler {
     String key = prefix + "\u0000" + value;
     String name = fused.computeIfAbsent(key, k -> {
       String n = "M" + (lexemeCount++);
-      builder.lexeme(Lexeme.of(n, NumberLanguages.cat(Automata.makeString(prefix), language)));
+      declare(Lexeme.of(n, NumberLanguages.cat(Automata.makeString(prefix), language)));
       return n;
     });
     return Expr.lexeme(name);
@@ -1297,10 +1298,52 @@ public final class JsonSchemaCompiler {
     };
   }
 
+  private final Map<String, Lexeme> declared = new LinkedHashMap<>();
+  private final Map<String, Expr> allRules = new HashMap<>();
+
+  private void rule(String name, Expr body) {
+    builder.rule(name, body);
+    allRules.put(name, body);
+  }
+
+  /** Lexemes are kept aside and only those a rule uses join the grammar (each joins the lexer's product automaton). */
+  private void declare(Lexeme l) {
+    declared.put(l.name(), l);
+  }
+
+  private void declareReferencedLexemes() {
+    // Lexemes of the rules reachable from the start rule (a fused member leaves its value rule unused).
+    Set<String> used = new java.util.HashSet<>();
+    Set<String> seenRules = new java.util.HashSet<>();
+    java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of("start"));
+    while (!todo.isEmpty()) {
+      String r = todo.poll();
+      if (seenRules.add(r) && allRules.containsKey(r)) {
+        collectLexemes(allRules.get(r), used, todo);
+      }
+    }
+    for (Lexeme l : declared.values()) {
+      if (used.contains(l.name())) {
+        builder.lexeme(l);
+      }
+    }
+  }
+
+  private static void collectLexemes(Expr e, Set<String> out, java.util.Deque<String> rules) {
+    switch (e) {
+      case Expr.LexemeRef l -> out.add(l.name());
+      case Expr.RuleRef r -> rules.add(r.name());
+      case Expr.Seq s -> s.items().forEach(i -> collectLexemes(i, out, rules));
+      case Expr.Alt a -> a.alternatives().forEach(i -> collectLexemes(i, out, rules));
+      case Expr.Repeat r -> collectLexemes(r.body(), out, rules);
+      default -> {}
+    }
+  }
+
   private Expr literal(String text) {
     String name = literalLexemes.computeIfAbsent(text, t -> {
       String n = "L" + (lexemeCount++);
-      builder.lexeme(Lexeme.literal(n, t));
+      declare(Lexeme.literal(n, t));
       lexemeLanguages.put(n, Automata.makeString(t));
       return n;
     });
@@ -1311,7 +1354,7 @@ public final class JsonSchemaCompiler {
     String name = automatonLexemes.computeIfAbsent(key, k -> {
       String n = k.toUpperCase(java.util.Locale.ROOT);
       Automaton a = language.get();
-      builder.lexeme(Lexeme.of(n, a));
+      declare(Lexeme.of(n, a));
       lexemeLanguages.put(n, a);
       return n;
     });
@@ -1320,7 +1363,7 @@ public final class JsonSchemaCompiler {
 
   private Expr newLexeme(Automaton language) {
     String n = "T" + (lexemeCount++);
-    builder.lexeme(Lexeme.of(n, language));
+    declare(Lexeme.of(n, language));
     lexemeLanguages.put(n, language);
     return Expr.lexeme(n);
   }
