@@ -62,6 +62,7 @@ public final class GenerateCommand implements Callable<Integer> {
   @Mixin ModelOptions modelOptions = new ModelOptions();
   @Mixin SamplingOptions sampling = new SamplingOptions();
   // Feature option groups (RequestOptions): add a @Mixin field here and one line in requestOptions().
+  @Mixin ConstraintOptions constraints = new ConstraintOptions();
 
   @Option(names = "--format", paramLabel = "FORMAT", description = "text (streamed) or jsonl (one JSON object). Default: ${DEFAULT-VALUE}.")
   Format format = Format.text;
@@ -84,6 +85,7 @@ public final class GenerateCommand implements Callable<Integer> {
   List<RequestOptions> requestOptions() {
     List<RequestOptions> options = new ArrayList<>();
     // options.add(myFeatureOptions);   <- one line per RequestOptions mixin
+    options.add(constraints);
     return options;
   }
 

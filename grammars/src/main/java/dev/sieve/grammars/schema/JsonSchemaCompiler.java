@@ -114,6 +114,12 @@ public final class JsonSchemaCompiler {
   static final int MAX_BRANCHES = 256;
   /** Most patterns that patternProperties may combine (they split keys into 2^n regions). */
   static final int MAX_PATTERNS = 4;
+  /**
+   * Whether to fuse a property's key and single-token value into one lexeme (see {@link #member}). On a
+   * typical schema it shrinks the lexer automaton several times, because the value lexemes no longer run
+   * side by side with each other.
+   */
+  static final boolean FUSE_MEMBERS = true;
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String NEVER = "$never";
   private static final Set<String> ANNOTATIONS = Set.of("$schema", "$id", "id", "$anchor", "$comment", "title",
@@ -134,6 +140,10 @@ public final class JsonSchemaCompiler {
   private final Set<String> inProgress = new java.util.HashSet<>();
   private final Map<String, String> literalLexemes = new HashMap<>();
   private final Map<String, String> automatonLexemes = new HashMap<>();
+  /** Languages of the lexemes defined so far, and bodies of finished value rules: for fusing (see {@link #member}). */
+  private final Map<String, Automaton> lexemeLanguages = new HashMap<>();
+  private final Map<String, Expr> ruleBodies = new HashMap<>();
+  private final Map<String, String> fused = new HashMap<>();
   private int ruleCount;
   private int lexemeCount;
 
@@ -232,10 +242,11 @@ public final class JsonSchemaCompiler {
     if (value == null) {
       throw c.error("", "the schema accepts no JSON value");
     }
-    c.builder.rule("start", value);
+    c.rule("start", value);
     if (!c.builder.hasRule(NEVER)) {
-      c.builder.rule(NEVER, Expr.lexeme(NEVER));
+      c.rule(NEVER, Expr.lexeme(NEVER));
     }
+    c.declareReferencedLexemes();
     return c.builder.build("start");
   }
 
@@ -261,8 +272,10 @@ public final class JsonSchemaCompiler {
     if (n.isObject()) {
       URI base = loc.base();
       ids.putIfAbsent(stripFragment(base), loc);
-      if (n.has("$anchor") && n.get("$anchor").isTextual()) {
-        ids.putIfAbsent(stripFragment(base) + "#" + n.get("$anchor").asText(), loc);
+      for (String anchor : List.of("$anchor", "$dynamicAnchor")) { // a plain $ref treats both alike
+        if (n.has(anchor) && n.get(anchor).isTextual()) {
+          ids.putIfAbsent(stripFragment(base) + "#" + n.get(anchor).asText(), loc);
+        }
       }
       if (n.has("$id") && n.get("$id").isTextual() && n.get("$id").asText().startsWith("#")) {
         ids.putIfAbsent(stripFragment(base) + n.get("$id").asText(), loc); // draft 7 plain-name fragment
@@ -377,11 +390,12 @@ public final class JsonSchemaCompiler {
     Expr body = build(conj, d);
     inProgress.remove(key);
     if (body == null) {
-      builder.rule(name, Expr.lexeme(NEVER));
+      rule(name, Expr.lexeme(NEVER));
       memo.put(key, null);
       return null;
     }
-    builder.rule(name, body);
+    rule(name, body);
+    ruleBodies.put(name, body);
     return ref;
   }
 
@@ -1081,6 +1095,7 @@ public final class JsonSchemaCompiler {
     }
     // Property members: key literal then value.
     List<Expr> members = new ArrayList<>();
+    List<String> memberNames = new ArrayList<>();
     List<Boolean> req = new ArrayList<>();
     for (String name : names) {
       List<Loc> c = new ArrayList<>();
@@ -1096,7 +1111,8 @@ public final class JsonSchemaCompiler {
       if (v == null && required) {
         return null;
       }
-      members.add(v == null ? null : Expr.seq(literal(StringLanguages.quote(name) + lay.colon), v));
+      members.add(v);
+      memberNames.add(StringLanguages.quote(name) + lay.colon);
       req.add(required);
     }
     // Additional members: keys not declared, split by which patterns they match.
@@ -1110,9 +1126,9 @@ public final class JsonSchemaCompiler {
     for (int i = n - 1; i >= 0; i--) {
       for (boolean after : new boolean[] {false, true}) {
         List<Expr> alts = new ArrayList<>();
-        Expr member = members.get(i);
-        if (member != null && tailAfter[i + 1] != null) {
-          alts.add(Expr.seq(literalOrEmpty(after ? lay.sep : lay.first), member, tailAfter[i + 1]));
+        Expr value = members.get(i);
+        if (value != null && tailAfter[i + 1] != null) {
+          alts.add(Expr.seq(member((after ? lay.sep : lay.first) + memberNames.get(i), value), tailAfter[i + 1]));
         }
         if (!req.get(i)) {
           Expr skip = after ? tailAfter[i + 1] : tailFirst[i + 1];
@@ -1231,7 +1247,7 @@ public final class JsonSchemaCompiler {
 
   private Expr namedRule(Expr body) {
     String name = "r" + (ruleCount++);
-    builder.rule(name, body);
+    rule(name, body);
     return Expr.rule(name);
   }
 
@@ -1239,10 +1255,96 @@ public final class JsonSchemaCompiler {
     return text.isEmpty() ? Expr.empty() : literal(text);
   }
 
+  /**
+   * A separator-and-key literal followed by a value. When the value is a single token kind (a string,
+   * number or literal lexeme, or alternatives of them) both become one lexeme: the lexer's product
+   * automaton then splits on the property name instead of running every value lexeme side by side,
+   * which keeps compiled schemas small. Not with flexible whitespace, which may sit between the two.
+   */
+  private Expr member(String prefix, Expr value) {
+    Automaton language = FUSE_MEMBERS && options.whitespace() != Whitespace.FLEXIBLE ? singleToken(value, 0) : null;
+    if (language == null) {
+      return Expr.seq(literal(prefix), value);
+    }
+    String key = prefix + "\u0000" + value;
+    String name = fused.computeIfAbsent(key, k -> {
+      String n = "M" + (lexemeCount++);
+      declare(Lexeme.of(n, NumberLanguages.cat(Automata.makeString(prefix), language)));
+      return n;
+    });
+    return Expr.lexeme(name);
+  }
+
+  /** The language of an expression that is one lexeme (through finished rules and alternatives), else null. */
+  private Automaton singleToken(Expr e, int depth) {
+    if (depth > 8) {
+      return null;
+    }
+    return switch (e) {
+      case Expr.LexemeRef l -> lexemeLanguages.get(l.name());
+      case Expr.RuleRef r -> ruleBodies.containsKey(r.name()) ? singleToken(ruleBodies.get(r.name()), depth + 1) : null;
+      case Expr.Alt a -> {
+        List<Automaton> parts = new ArrayList<>();
+        for (Expr x : a.alternatives()) {
+          Automaton p = singleToken(x, depth + 1);
+          if (p == null) {
+            yield null;
+          }
+          parts.add(p);
+        }
+        yield Operations.union(parts);
+      }
+      default -> null;
+    };
+  }
+
+  private final Map<String, Lexeme> declared = new LinkedHashMap<>();
+  private final Map<String, Expr> allRules = new HashMap<>();
+
+  private void rule(String name, Expr body) {
+    builder.rule(name, body);
+    allRules.put(name, body);
+  }
+
+  /** Lexemes are kept aside and only those a rule uses join the grammar (each joins the lexer's product automaton). */
+  private void declare(Lexeme l) {
+    declared.put(l.name(), l);
+  }
+
+  private void declareReferencedLexemes() {
+    // Lexemes of the rules reachable from the start rule (a fused member leaves its value rule unused).
+    Set<String> used = new java.util.HashSet<>();
+    Set<String> seenRules = new java.util.HashSet<>();
+    java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(List.of("start"));
+    while (!todo.isEmpty()) {
+      String r = todo.poll();
+      if (seenRules.add(r) && allRules.containsKey(r)) {
+        collectLexemes(allRules.get(r), used, todo);
+      }
+    }
+    for (Lexeme l : declared.values()) {
+      if (used.contains(l.name())) {
+        builder.lexeme(l);
+      }
+    }
+  }
+
+  private static void collectLexemes(Expr e, Set<String> out, java.util.Deque<String> rules) {
+    switch (e) {
+      case Expr.LexemeRef l -> out.add(l.name());
+      case Expr.RuleRef r -> rules.add(r.name());
+      case Expr.Seq s -> s.items().forEach(i -> collectLexemes(i, out, rules));
+      case Expr.Alt a -> a.alternatives().forEach(i -> collectLexemes(i, out, rules));
+      case Expr.Repeat r -> collectLexemes(r.body(), out, rules);
+      default -> {}
+    }
+  }
+
   private Expr literal(String text) {
     String name = literalLexemes.computeIfAbsent(text, t -> {
       String n = "L" + (lexemeCount++);
-      builder.lexeme(Lexeme.literal(n, t));
+      declare(Lexeme.literal(n, t));
+      lexemeLanguages.put(n, Automata.makeString(t));
       return n;
     });
     return Expr.lexeme(name);
@@ -1251,7 +1353,9 @@ public final class JsonSchemaCompiler {
   private Expr automatonLexeme(String key, java.util.function.Supplier<Automaton> language) {
     String name = automatonLexemes.computeIfAbsent(key, k -> {
       String n = k.toUpperCase(java.util.Locale.ROOT);
-      builder.lexeme(Lexeme.of(n, language.get()));
+      Automaton a = language.get();
+      declare(Lexeme.of(n, a));
+      lexemeLanguages.put(n, a);
       return n;
     });
     return Expr.lexeme(name);
@@ -1259,7 +1363,8 @@ public final class JsonSchemaCompiler {
 
   private Expr newLexeme(Automaton language) {
     String n = "T" + (lexemeCount++);
-    builder.lexeme(Lexeme.of(n, language));
+    declare(Lexeme.of(n, language));
+    lexemeLanguages.put(n, language);
     return Expr.lexeme(n);
   }
 

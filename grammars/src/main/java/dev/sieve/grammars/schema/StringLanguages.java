@@ -40,6 +40,10 @@ final class StringLanguages {
 
   /** Any JSON string text, quotes included, with every escape JSON allows. */
   static Automaton anyJsonString() {
+    return ANY_JSON_STRING;
+  }
+
+  private static Automaton buildAnyJsonString() {
     Automaton plain = CHAR.minus(MUST_ESCAPE).toAutomaton();
     Automaton hex = Automata.makeCharClass(new int[] {'0', 'A', 'a'}, new int[] {'9', 'F', 'f'});
     Automaton esc = Operations.union(List.of(
@@ -64,13 +68,16 @@ final class StringLanguages {
     }
     int end = out.createState();
     out.setAccept(end, true);
-    // Escape paths need their own intermediate states, created up front so transitions stay grouped by
-    // source state (Lucene's builder requires it): collect them first.
+    // Escapes go through intermediate states shared by every transition into the same state with the
+    // same set of escaped characters (a length counter has one such set per position, not one per
+    // character and position). States are all created before transitions are added, in source order, as
+    // Lucene's builder requires.
     Transition t = new Transition();
-    java.util.List<int[]> pending = new java.util.ArrayList<>(); // {src, min, max, dest}
-    java.util.List<int[]> escapes = new java.util.ArrayList<>(); // {src, codePoint, dest}
+    List<int[]> pending = new java.util.ArrayList<>(); // {src, min, max, dest}
+    Map<String, Integer> shared = new java.util.HashMap<>();
     for (int s = 0; s < n; s++) {
       int cnt = in.initTransition(s, t);
+      Map<Integer, CodePointSet> escapedTo = new java.util.TreeMap<>();
       for (int i = 0; i < cnt; i++) {
         in.getNextTransition(t);
         CodePointSet range = CodePointSet.of(t.min, t.max).intersect(CHAR);
@@ -79,33 +86,63 @@ final class StringLanguages {
           pending.add(new int[] {s + 1, direct.lo(k), direct.hi(k), t.dest + 1});
         }
         CodePointSet esc = range.intersect(MUST_ESCAPE);
-        for (int k = 0; k < esc.intervals(); k++) {
-          for (int cp = esc.lo(k); cp <= esc.hi(k); cp++) {
-            escapes.add(new int[] {s + 1, cp, t.dest + 1});
-          }
+        if (!esc.isEmpty()) {
+          escapedTo.merge(t.dest + 1, esc, CodePointSet::union);
         }
+      }
+      for (var e : escapedTo.entrySet()) {
+        int dest = e.getKey();
+        CodePointSet esc = e.getValue();
+        String key = dest + "/" + esc;
+        Integer backslash = shared.get(key);
+        if (backslash == null) {
+          backslash = out.createState();
+          shared.put(key, backslash);
+          escapePaths(out, backslash, esc, dest, pending);
+        }
+        pending.add(new int[] {s + 1, '\\', '\\', backslash});
       }
       if (in.isAccept(s)) {
         pending.add(new int[] {s + 1, '"', '"', end});
       }
     }
     pending.add(new int[] {start, '"', '"', 1}); // input state 0 is the initial state
-    // Paths of escape sequences: first char from the source, the rest through fresh states.
-    for (int[] e : escapes) {
-      String seq = escape(e[1]);
-      int prev = e[0];
-      for (int i = 0; i < seq.length(); i++) {
-        int to = i == seq.length() - 1 ? e[2] : out.createState();
-        pending.add(new int[] {prev, seq.charAt(i), seq.charAt(i), to});
-        prev = to;
-      }
-    }
     pending.sort((x, y) -> Integer.compare(x[0], y[0]));
     for (int[] p : pending) {
       out.addTransition(p[0], p[3], p[1], p[2]);
     }
     out.finishState();
     return out;
+  }
+
+  /** From the state after a backslash, the rest of each escape in {@code esc}, all ending in {@code dest}. */
+  private static void escapePaths(Automaton out, int backslash, CodePointSet esc, int dest, List<int[]> pending) {
+    int[] hexState = new int[2]; // after "u00" and the first hex digit (0 or 1)
+    int u3 = -1;
+    for (int k = 0; k < esc.intervals(); k++) {
+      for (int cp = esc.lo(k); cp <= esc.hi(k); cp++) {
+        String seq = escape(cp);
+        if (seq.length() == 2) {
+          pending.add(new int[] {backslash, seq.charAt(1), seq.charAt(1), dest});
+          continue;
+        }
+        if (u3 < 0) {
+          int u1 = out.createState();
+          int u2 = out.createState();
+          u3 = out.createState();
+          pending.add(new int[] {backslash, 'u', 'u', u1});
+          pending.add(new int[] {u1, '0', '0', u2});
+          pending.add(new int[] {u2, '0', '0', u3});
+        }
+        int hi = cp >> 4;
+        if (hexState[hi] == 0) {
+          hexState[hi] = out.createState();
+          pending.add(new int[] {u3, '0' + hi, '0' + hi, hexState[hi]});
+        }
+        char last = seq.charAt(5);
+        pending.add(new int[] {hexState[hi], last, last, dest});
+      }
+    }
   }
 
   /** Jackson's escape of a character that must be escaped. */
@@ -137,6 +174,7 @@ final class StringLanguages {
 
   private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
   private static final String LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+  private static final String HOST_LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,60}[A-Za-z0-9])?";
   private static final String H16 = "[0-9a-fA-F]{1,4}";
   private static final String LEAP_YEAR =
       "([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)";
@@ -172,7 +210,9 @@ final class StringLanguages {
       "date", DATE,
       "time", TIME,
       "date-time", DATE + "T" + TIME_OF_DAY + OFFSET,
-      "email", "[A-Za-z0-9_%+-]+(\\.[A-Za-z0-9_%+-]+)*@(" + LABEL + "\\.)+" + TLD,
+      // Bounded so that every text stays within the length limits validators check (local part ≤ 64,
+      // address ≤ 254, host name ≤ 253): a strict subset of each format.
+      "email", "[A-Za-z0-9_%+-]{1,16}(\\.[A-Za-z0-9_%+-]{1,16}){0,2}@(" + LABEL + "\\.){1,3}" + TLD,
       "uuid", "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
       "uri", "[A-Za-z][A-Za-z0-9+.-]*:(//(" + LABEL + "(\\." + LABEL + ")*)(:[0-9]{1,5})?)?"
           + "(/([A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*)*"
@@ -180,11 +220,15 @@ final class StringLanguages {
           + "(#([A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*)?",
       "ipv4", OCTET + "(\\." + OCTET + "){3}",
       "ipv6", ipv6(),
-      "hostname", LABEL + "(\\." + LABEL + ")*");
+      "hostname", HOST_LABEL + "(\\." + HOST_LABEL + "){0,3}");
 
-  /** The decoded strings of a supported format, or null when the format is not supported. */
+  private static final Map<String, Automaton> FORMAT_CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Automaton ANY_JSON_STRING = buildAnyJsonString();
+
+  /** The decoded strings of a supported format (minimal DFA, built once), or null when not supported. */
   static Automaton format(String name) {
     String re = FORMATS.get(name);
-    return re == null ? null : RegexCompiler.fullMatch(re);
+    return re == null ? null : FORMAT_CACHE.computeIfAbsent(name, k -> Operations.determinize(
+        Operations.removeDeadStates(RegexCompiler.fullMatch(re)), Operations.DEFAULT_DETERMINIZE_WORK_LIMIT * 10));
   }
 }
