@@ -41,6 +41,16 @@ class SpeculationTunerTest {
   }
 
   @Test
+  void aTreeMustBeatPlainDecodingByAMarginAndLosersAreRetriedLessAndLessOften() {
+    SpeculationTuner t = new SpeculationTuner(8);
+    // size 8 yields 2 tokens for 1.95 times the cost: 3% faster, within the margin
+    Map<Integer, Integer> chosen = run(t, 2000, s -> s == 1 ? 1_000_000L : 1_950_000L, new int[] {1});
+    assertEquals(1, t.bestSize());
+    int retries = chosen.get(8) - SpeculationTuner.WARMUP;
+    assertTrue(retries <= 8, "re-measured " + retries + " times in 2000 forwards");
+  }
+
+  @Test
   void itPicksTheSizeWithTheMostTokensPerSecond() {
     SpeculationTuner t = SpeculationTuner.forTemplate(80);
     // the path accepted runs through template nodes 1, 5, 9, 40: 16 nodes yield 4 tokens, 48 and up yield 5
