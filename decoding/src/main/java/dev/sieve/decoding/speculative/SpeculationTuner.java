@@ -6,8 +6,9 @@ import java.util.Arrays;
  * Picks the draft tree size for the {@code auto} mode from what it measures: what a forward costs with a
  * tree of each size (size 1 is plain decoding) and how many tokens each size yields per forward. It keeps
  * the size with the most tokens per second, and decodes plainly unless a tree is estimated to beat plain
- * decoding by a margin; other sizes are re-measured now and then, less and less often while the choice
- * does not change.
+ * decoding by a margin. It climbs: plain decoding and the smallest tree are measured first, and each larger
+ * size only once the one below it has won; the best size's neighbours are re-measured now and then, less
+ * and less often while the choice does not change.
  *
  * <p><b>Acceptance</b> of smaller trees is known without running them: the template's first {@code n}
  * nodes are the tree of size {@code n}, and verification accepts exactly the tokens plain decoding would
@@ -35,7 +36,7 @@ public final class SpeculationTuner {
   private final int[] acceptedSamples;
   private int sinceExplore;
   private int interval = MIN_INTERVAL;
-  private int exploreNext;
+  private boolean exploreUp;
   private int lastBest = -1;
 
   /** Tree sizes to choose from; 1 (plain decoding) is always among them. */
@@ -67,35 +68,38 @@ public final class SpeculationTuner {
 
   /** The tree size for the next forward. */
   public synchronized int choose() {
-    // measure every size a few times first, the largest first: its acceptance covers the smaller ones
-    for (int i = sizes.length - 1; i >= 0; i--) {
-      if (costSamples[i] < WARMUP) {
-        return sizes[i];
-      }
-    }
     int best = best();
     if (best != lastBest) {
       lastBest = best;
       interval = MIN_INTERVAL;
       sinceExplore = 0;
     }
+    // climb: a size is measured only once the next smaller one has won, so trees that lose to plain
+    // decoding cost a handful of forwards, not a tour of every size
+    for (int i = 0; i <= Math.min(best + 1, sizes.length - 1); i++) {
+      if (costSamples[i] < WARMUP) {
+        return sizes[i];
+      }
+    }
     if (++sinceExplore >= interval) {
+      // re-measure a neighbour of the best size, alternating up and down
       sinceExplore = 0;
       interval = Math.min(MAX_INTERVAL, interval * 2);
-      do {
-        exploreNext = (exploreNext + 1) % sizes.length;
-      } while (exploreNext == best);
-      return sizes[exploreNext];
+      exploreUp = !exploreUp;
+      int n = exploreUp || best == 0 ? best + 1 : best - 1;
+      if (n < sizes.length) {
+        return sizes[n];
+      }
     }
     return sizes[best];
   }
 
   private int best() {
-    double plainRate = costSamples[0] == 0 ? 0 : 1 / cost[0];
+    double plainRate = costSamples[0] < WARMUP ? 0 : 1 / cost[0];
     int best = 0;
     double bestRate = plainRate * MARGIN;
     for (int i = 1; i < sizes.length; i++) {
-      if (costSamples[i] == 0 || acceptedSamples[i] == 0) {
+      if (costSamples[i] < WARMUP || acceptedSamples[i] == 0) {
         continue;
       }
       double rate = accepted[i] / cost[i];
