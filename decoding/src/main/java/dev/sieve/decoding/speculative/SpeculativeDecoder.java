@@ -64,6 +64,7 @@ public final class SpeculativeDecoder {
   /** Rejected slots tolerated in the cache before it is compacted (and at least a quarter of it). */
   static final int COMPACT_AT = 256;
   private int compactions;
+  private int plainSteps;
   // statistics
   private int forwards;
   private int treeForwards;
@@ -162,7 +163,11 @@ public final class SpeculativeDecoder {
     served++;
     if (tree.size() == 1) {
       Logits l = seq.forward(ForwardInput.of(token));
-      recycler.update(token, l.values(), 0);
+      // while auto decodes plainly, recycling every forward would cost a few percent of a small model's
+      // step for drafts nobody uses; one in four keeps the matrix warm for re-measuring trees
+      if (tuner == null || size > 1 || (plainSteps++ & 3) == 0) {
+        recycler.update(token, l.values(), 0);
+      }
       if (tuner != null) {
         // a plain forward, even where a tree was asked for and nothing could be drafted
         tuner.recordCost(1, System.nanoTime() - t0);
