@@ -63,6 +63,7 @@ public final class GenerateCommand implements Callable<Integer> {
   @Mixin SamplingOptions sampling = new SamplingOptions();
   // Feature option groups (RequestOptions): add a @Mixin field here and one line in requestOptions().
   @Mixin ConstraintOptions constraints = new ConstraintOptions();
+  @Mixin SpeculativeOptions speculative = new SpeculativeOptions();
 
   @Option(names = "--format", paramLabel = "FORMAT", description = "text (streamed) or jsonl (one JSON object). Default: ${DEFAULT-VALUE}.")
   Format format = Format.text;
@@ -86,6 +87,7 @@ public final class GenerateCommand implements Callable<Integer> {
     List<RequestOptions> options = new ArrayList<>();
     // options.add(myFeatureOptions);   <- one line per RequestOptions mixin
     options.add(constraints);
+    options.add(speculative);
     return options;
   }
 
@@ -111,7 +113,7 @@ public final class GenerateCommand implements Callable<Integer> {
     Path dir = modelOptions.directory();
     try (OnnxLanguageModel model = OnnxLanguageModel.load(dir)) {
       Generator generator = new Generator(model);
-      GenerationConfig config = sampling.apply(generator.defaults());
+      GenerationConfig config = speculative.apply(sampling.apply(generator.defaults()));
       if (logprobs != null) {
         config = Settings.build(withLogprobs(config, logprobs));
       }

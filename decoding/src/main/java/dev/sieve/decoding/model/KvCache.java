@@ -34,6 +34,14 @@ public interface KvCache extends AutoCloseable {
    */
   void keep(int[] positions);
 
+  /**
+   * Marks slots as never attended again, like pads, without copying anything: after verifying a draft
+   * tree, the rejected branches can stay in place (the length does not change) until enough of them pile
+   * up to be worth one {@link #keep}. The next default position becomes one past the largest position
+   * of a slot still attended. Slots must lie in [0, length).
+   */
+  void discard(int[] slots);
+
   /** Frees the native memory. Idempotent. */
   @Override
   void close();

@@ -188,6 +188,28 @@ final class OnnxKvCache implements KvCache {
     compact(slots);
   }
 
+  @Override
+  public void discard(int[] slots) {
+    checkOpen();
+    for (int s : slots) {
+      if (s < 0 || s >= length) {
+        throw new IllegalArgumentException("slots to discard must lie in [0, " + length + "): " + Arrays.toString(slots));
+      }
+    }
+    for (int b = 0; b < batch; b++) {
+      for (int s : slots) {
+        mask[b][s] = 0;
+      }
+      long next = 0;
+      for (int i = 0; i < length; i++) {
+        if (mask[b][i] != 0) {
+          next = Math.max(next, positions[b][i] + 1);
+        }
+      }
+      nextPosition[b] = next;
+    }
+  }
+
   private void compact(int[] slots) {
     try {
       for (int l = 0; l < layers; l++) {
@@ -228,11 +250,18 @@ final class OnnxKvCache implements KvCache {
     int n = slots.length;
     FloatBuffer dst = ByteBuffer.allocateDirect(Math.max(1, batch * kvHeads * n * headDim) * Float.BYTES)
         .order(ByteOrder.nativeOrder()).asFloatBuffer();
-    float[] row = new float[headDim];
+    // copy runs of consecutive slots at once: after a draft tree, the whole prefix is one run
+    float[] run = new float[Math.max(1, n) * headDim];
     for (int bh = 0; bh < batch * kvHeads; bh++) {
-      for (int s : slots) {
-        src.get((bh * oldLen + s) * headDim, row);
-        dst.put(row);
+      for (int i = 0; i < n; ) {
+        int j = i + 1;
+        while (j < n && slots[j] == slots[j - 1] + 1) {
+          j++;
+        }
+        int len = (j - i) * headDim;
+        src.get((bh * oldLen + slots[i]) * headDim, run, 0, len);
+        dst.put(run, 0, len);
+        i = j;
       }
     }
     dst.flip();

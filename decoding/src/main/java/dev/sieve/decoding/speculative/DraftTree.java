@@ -147,10 +147,23 @@ public final class DraftTree {
    * cached slot and the slots of itself and its ancestors; everything else is blocked.
    */
   public float[] attentionBias(int past) {
+    return attentionBias(past, null);
+  }
+
+  /**
+   * The tree attention pattern with some cached slots blocked too ({@code discarded}: rejected branches of
+   * earlier trees still in the cache, see {@link dev.sieve.decoding.model.KvCache#discard}).
+   */
+  public float[] attentionBias(int past, java.util.BitSet discarded) {
     int width = past + size;
     float[] bias = new float[size * width];
     for (int i = 0; i < size; i++) {
       int row = i * width;
+      if (discarded != null) {
+        for (int d = discarded.nextSetBit(0); d >= 0 && d < past; d = discarded.nextSetBit(d + 1)) {
+          bias[row + d] = BLOCKED;
+        }
+      }
       Arrays.fill(bias, row + past, row + width, BLOCKED);
       for (int a = i; a >= 0; a = parents[a]) {
         bias[row + past + a] = 0f;

@@ -3,23 +3,31 @@ package dev.sieve.decoding.speculative;
 import java.util.Arrays;
 
 /**
- * Picks the draft tree size for the {@code auto} mode from what it measures: the cost of a forward with a
- * tree of each size (size 1 is plain decoding) and the tokens each size yields per forward. It keeps the
- * size with the most tokens per second, re-tries the others now and then, and so turns speculation off
- * (size 1) when no tree pays for itself.
+ * Picks the draft tree size for the {@code auto} mode from what it measures: what a forward costs with a
+ * tree of each size (size 1 is plain decoding) and how many tokens each size yields per forward. It keeps
+ * the size with the most tokens per second, and decodes plainly unless a tree is estimated to beat plain
+ * decoding by a margin. It climbs: plain decoding and the smallest tree are measured first, and each larger
+ * size only once the one below it has won; the best size's neighbours are re-measured now and then, less
+ * and less often while the choice does not change.
  *
- * <p>Acceptance of smaller trees is known without running them: the template's first {@code n} nodes are
- * the tree of size {@code n}, and verification accepts exactly the tokens plain decoding would choose,
- * so a smaller tree would have accepted the longest start of the accepted path that lies within its
- * nodes. Costs are measured per size. Estimates are moving averages, so they follow changes in context
- * length and load. Kept across requests (with the recycler); thread-safe.
+ * <p><b>Acceptance</b> of smaller trees is known without running them: the template's first {@code n}
+ * nodes are the tree of size {@code n}, and verification accepts exactly the tokens plain decoding would
+ * choose, so a smaller tree would have yielded the longest start of the accepted path that lies within its
+ * nodes. <b>Cost</b> is measured per size as a moving average, drafting, recycling and cache compaction
+ * included. On a shared machine single forwards stall now and then; the margin and the repeated
+ * measurements keep such noise from tipping the choice towards trees that do not pay.
+ *
+ * <p>Kept across requests (with the recycler); thread-safe.
  */
 public final class SpeculationTuner {
   /** Forwards each size is measured before choosing by estimate. */
   static final int WARMUP = 4;
-  /** Every this many forwards one other size is re-measured. */
-  static final int EXPLORE_EVERY = 32;
-  private static final double ALPHA = 0.15;
+  /** The first re-measuring interval in forwards; it doubles while the choice holds, up to {@link #MAX_INTERVAL}. */
+  static final int MIN_INTERVAL = 16;
+  static final int MAX_INTERVAL = 512;
+  /** A tree must be estimated this much faster than plain decoding to be chosen. */
+  static final double MARGIN = 1.05;
+  private static final double ALPHA = 0.1;
 
   private final int[] sizes;
   private final double[] cost;
@@ -27,7 +35,9 @@ public final class SpeculationTuner {
   private final double[] accepted;
   private final int[] acceptedSamples;
   private int sinceExplore;
-  private int exploreNext;
+  private int interval = MIN_INTERVAL;
+  private boolean exploreUp;
+  private int lastBest = -1;
 
   /** Tree sizes to choose from; 1 (plain decoding) is always among them. */
   public SpeculationTuner(int... sizes) {
@@ -43,7 +53,7 @@ public final class SpeculationTuner {
     acceptedSamples[0] = Integer.MAX_VALUE;
   }
 
-  /** The sizes tried for a template of {@code maxSize} nodes: plain, 4, 8, 16, 32, 48, ... up to it. */
+  /** The sizes tried for a template of {@code maxSize} nodes: plain, 4, 8, 16, 32, 48, 64 below it, and it. */
   public static SpeculationTuner forTemplate(int maxSize) {
     int[] ladder = Arrays.stream(new int[] {4, 8, 16, 32, 48, 64}).filter(x -> x < maxSize).toArray();
     int[] sizes = Arrays.copyOf(ladder, ladder.length + 1);
@@ -58,29 +68,38 @@ public final class SpeculationTuner {
 
   /** The tree size for the next forward. */
   public synchronized int choose() {
-    // measure every size a few times first, the largest first: its acceptance covers the smaller ones
-    for (int i = sizes.length - 1; i >= 0; i--) {
+    int best = best();
+    if (best != lastBest) {
+      lastBest = best;
+      interval = MIN_INTERVAL;
+      sinceExplore = 0;
+    }
+    // climb: a size is measured only once the next smaller one has won, so trees that lose to plain
+    // decoding cost a handful of forwards, not a tour of every size
+    for (int i = 0; i <= Math.min(best + 1, sizes.length - 1); i++) {
       if (costSamples[i] < WARMUP) {
         return sizes[i];
       }
     }
-    int best = best();
-    if (++sinceExplore >= EXPLORE_EVERY) {
+    if (++sinceExplore >= interval) {
+      // re-measure a neighbour of the best size, alternating up and down
       sinceExplore = 0;
-      exploreNext = (exploreNext + 1) % sizes.length;
-      if (exploreNext == best) {
-        exploreNext = (exploreNext + 1) % sizes.length;
+      interval = Math.min(MAX_INTERVAL, interval * 2);
+      exploreUp = !exploreUp;
+      int n = exploreUp || best == 0 ? best + 1 : best - 1;
+      if (n < sizes.length) {
+        return sizes[n];
       }
-      return sizes[exploreNext];
     }
     return sizes[best];
   }
 
   private int best() {
+    double plainRate = costSamples[0] < WARMUP ? 0 : 1 / cost[0];
     int best = 0;
-    double bestRate = 0;
-    for (int i = 0; i < sizes.length; i++) {
-      if (costSamples[i] == 0 || acceptedSamples[i] == 0) {
+    double bestRate = plainRate * MARGIN;
+    for (int i = 1; i < sizes.length; i++) {
+      if (costSamples[i] < WARMUP || acceptedSamples[i] == 0) {
         continue;
       }
       double rate = accepted[i] / cost[i];
@@ -141,6 +160,8 @@ public final class SpeculationTuner {
     Arrays.fill(accepted, 1, accepted.length, 0);
     Arrays.fill(acceptedSamples, 1, acceptedSamples.length, 0);
     sinceExplore = 0;
+    interval = MIN_INTERVAL;
+    lastBest = -1;
   }
 
   @Override

@@ -59,6 +59,12 @@ public final class SpeculativeDecoder {
   private int current;
   private float[] row;
   private long pendingNanos;
+  /** Cache slots of rejected draft tokens, blocked in every later tree until compacted away. */
+  private final java.util.BitSet discarded = new java.util.BitSet();
+  /** Rejected slots tolerated in the cache before it is compacted (and at least a quarter of it). */
+  static final int COMPACT_AT = 256;
+  private int compactions;
+  private int plainSteps;
   // statistics
   private int forwards;
   private int treeForwards;
@@ -157,9 +163,14 @@ public final class SpeculativeDecoder {
     served++;
     if (tree.size() == 1) {
       Logits l = seq.forward(ForwardInput.of(token));
-      recycler.update(token, l.values(), 0);
+      // while auto decodes plainly, recycling every forward would cost a few percent of a small model's
+      // step for drafts nobody uses; one in four keeps the matrix warm for re-measuring trees
+      if (tuner == null || size > 1 || (plainSteps++ & 3) == 0) {
+        recycler.update(token, l.values(), 0);
+      }
       if (tuner != null) {
-        tuner.recordCost(size, System.nanoTime() - t0);
+        // a plain forward, even where a tree was asked for and nothing could be drafted
+        tuner.recordCost(1, System.nanoTime() - t0);
       }
       treeLogits = null;
       return l.takeLast(0);
@@ -168,7 +179,7 @@ public final class SpeculativeDecoder {
     treePast = cache.length();
     ForwardInput in = ForwardInput.of(fed).allLogits();
     if (treeAttention) {
-      in = in.withPositions(tree.positions(cache.nextPosition(0))).withAttentionBias(tree.attentionBias(treePast));
+      in = in.withPositions(tree.positions(cache.nextPosition(0))).withAttentionBias(tree.attentionBias(treePast, discarded));
     }
     long t1 = System.nanoTime();
     treeLogits = seq.forward(in);
@@ -197,21 +208,33 @@ public final class SpeculativeDecoder {
     }
     treeLogits = null;
     long t0 = System.nanoTime();
-    boolean contiguous = true;
-    for (int i = 0; i < pathLength; i++) {
-      contiguous &= path[i] == i;
-    }
-    if (contiguous) {
-      cache.truncate(treePast + pathLength);
+    if (!treeAttention) {
+      cache.truncate(treePast + pathLength); // a chain: the accepted path is its start
     } else {
-      int[] slots = new int[treePast + pathLength];
-      for (int i = 0; i < treePast; i++) {
-        slots[i] = i;
+      // rejected branches stay in the cache, never attended again, until they are worth compacting away:
+      // copying the whole cache after every forward would cost more than the forward on a small model
+      int[] rejected = new int[tree.size() - pathLength];
+      int n = 0;
+      for (int node = 0, p = 0; node < tree.size(); node++) {
+        if (p < pathLength && path[p] == node) {
+          p++;
+        } else {
+          rejected[n++] = treePast + node;
+          discarded.set(treePast + node);
+        }
       }
-      for (int i = 0; i < pathLength; i++) {
-        slots[treePast + i] = treePast + path[i];
+      cache.discard(rejected);
+      if (discarded.cardinality() > Math.max(COMPACT_AT, cache.length() / 4)) {
+        int[] live = new int[cache.length() - discarded.cardinality()];
+        for (int slot = 0, i = 0; slot < cache.length(); slot++) {
+          if (!discarded.get(slot)) {
+            live[i++] = slot;
+          }
+        }
+        cache.keep(live);
+        discarded.clear();
+        compactions++;
       }
-      cache.keep(slots);
     }
     draftNanos += System.nanoTime() - t0;
     if (tuner != null) {
@@ -255,6 +278,7 @@ public final class SpeculativeDecoder {
     into.put("speculative.mean_tree_size", treeForwards == 0 ? 1.0 : Math.round(10.0 * (drafted + treeForwards) / treeForwards) / 10.0);
     into.put("speculative.overhead_ms", Math.round(draftNanos / 1e4) / 100.0);
     into.put("speculative.tree_attention", treeAttention);
+    into.put("speculative.cache_compactions", compactions);
     if (!treeAttention) {
       into.put("speculative.note", "the model has no attention_bias/position_ids input: drafts are verified as a single chain");
     }

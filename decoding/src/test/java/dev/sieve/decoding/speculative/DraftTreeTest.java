@@ -32,6 +32,13 @@ class DraftTreeTest {
   void positionsAreThePrefixLengthPlusDepthAndTheBiasShowsAncestorsOnly() {
     DraftTree t = sample();
     assertArrayEquals(new long[] {7, 8, 8, 9, 9, 9, 10}, t.positions(7));
+    java.util.BitSet discarded = new java.util.BitSet();
+    discarded.set(1);
+    float[] withDiscarded = t.attentionBias(3, discarded);
+    for (int q = 0; q < t.size(); q++) {
+      assertEquals(DraftTree.BLOCKED, withDiscarded[q * (3 + t.size()) + 1], "a discarded cache slot is blocked for every node");
+      assertEquals(0f, withDiscarded[q * (3 + t.size())], "the others stay visible");
+    }
     int past = 3;
     float[] bias = t.attentionBias(past);
     int width = past + t.size();
@@ -83,6 +90,18 @@ class DraftTreeTest {
         try (KvCache ref = model.newCache(1)) {
           float[] expected = model.forward(ref, ForwardInput.of(seq)).last(0);
           assertClose(expected, all.row(0, node), "node " + node);
+        }
+      }
+      // discarding the other branches leaves the cache as if prefix, root, b, d had been fed, without a copy
+      try (KvCache lazy = cache.fork()) {
+        lazy.discard(new int[] {past + a, past + c, past + 5});
+        assertEquals(past + t.size(), lazy.length());
+        assertEquals(past + 3, lazy.nextPosition(0));
+        float[] next = model.forward(lazy, ForwardInput.of(vocabTokens[6])).last(0);
+        try (KvCache ref = model.newCache(1)) {
+          model.forward(ref, ForwardInput.of(prefix));
+          model.forward(ref, ForwardInput.of(t.token(0), t.token(b), t.token(d)));
+          assertClose(model.forward(ref, ForwardInput.of(vocabTokens[6])).last(0), next, "after discard");
         }
       }
       // keep the path root -> b -> d: the cache continues as if prefix, root, b, d had been fed
