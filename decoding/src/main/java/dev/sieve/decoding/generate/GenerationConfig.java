@@ -1,5 +1,6 @@
 package dev.sieve.decoding.generate;
 
+import dev.sieve.decoding.speculative.SpeculativeMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +19,8 @@ import java.util.OptionalLong;
  * transformers defaults (do_sample false, temperature 1, top-k 50, top-p 1, repetition penalty 1).
  */
 public final class GenerationConfig {
+  /** The default draft tree: 80 nodes, as in the Token Recycling paper. */
+  public static final int DEFAULT_DRAFT_TREE_SIZE = 80;
   private final int maxNewTokens;
   private final int minNewTokens;
   private final int[] eosTokenIds;
@@ -33,6 +36,8 @@ public final class GenerationConfig {
   private final Long seed;
   private final boolean logprobs;
   private final int topLogprobs;
+  private final SpeculativeMode speculative;
+  private final int draftTreeSize;
 
   private GenerationConfig(Builder b) {
     this.maxNewTokens = b.maxNewTokens;
@@ -50,6 +55,8 @@ public final class GenerationConfig {
     this.seed = b.seed;
     this.logprobs = b.logprobs;
     this.topLogprobs = b.topLogprobs;
+    this.speculative = b.speculative;
+    this.draftTreeSize = b.draftTreeSize;
   }
 
   /** The transformers defaults: greedy, 256 new tokens at most, end-of-sequence ids from the vocabulary. */
@@ -105,6 +112,8 @@ public final class GenerationConfig {
     b.seed = seed;
     b.logprobs = logprobs;
     b.topLogprobs = topLogprobs;
+    b.speculative = speculative;
+    b.draftTreeSize = draftTreeSize;
     return b;
   }
 
@@ -132,6 +141,10 @@ public final class GenerationConfig {
   public boolean logprobs() { return logprobs; }
   /** How many alternatives each reported logprob lists. */
   public int topLogprobs() { return topLogprobs; }
+  /** Speculative decoding by token recycling: none (the default), a fixed tree, or auto-sized. */
+  public SpeculativeMode speculative() { return speculative; }
+  /** Draft tree nodes (root included) for {@code recycle}, and the largest tree {@code auto} tries. */
+  public int draftTreeSize() { return draftTreeSize; }
 
   @Override
   public String toString() {
@@ -140,7 +153,8 @@ public final class GenerationConfig {
         + ", doSample=" + doSample + ", temperature=" + temperature + ", topK=" + topK + ", topP=" + topP
         + ", minP=" + minP + ", repetitionPenalty=" + repetitionPenalty + ", frequencyPenalty=" + frequencyPenalty
         + ", presencePenalty=" + presencePenalty + ", stop=" + stopStrings + ", seed=" + seed
-        + ", logprobs=" + logprobs + "/" + topLogprobs + "]";
+        + ", logprobs=" + logprobs + "/" + topLogprobs
+        + (speculative != SpeculativeMode.NONE ? ", speculative=" + speculative.label() + "/" + draftTreeSize : "") + "]";
   }
 
   /** Builds a {@link GenerationConfig}; every setter checks its value at once. */
@@ -160,8 +174,26 @@ public final class GenerationConfig {
     private Long seed;
     private boolean logprobs;
     private int topLogprobs;
+    private SpeculativeMode speculative = SpeculativeMode.NONE;
+    private int draftTreeSize = DEFAULT_DRAFT_TREE_SIZE;
 
     private Builder() {}
+
+    /**
+     * Speculative decoding (token recycling). The output is the same as without it, token for token;
+     * only the number of forward passes changes.
+     */
+    public Builder speculative(SpeculativeMode mode) {
+      this.speculative = java.util.Objects.requireNonNull(mode, "speculative mode");
+      return this;
+    }
+
+    /** Draft tree nodes, root included, in [2, 256]: the fixed size of {@code recycle}, the largest of {@code auto}. */
+    public Builder draftTreeSize(int nodes) {
+      if (nodes < 2 || nodes > 256) throw new IllegalArgumentException("draft tree size must be in [2, 256] nodes, got " + nodes);
+      this.draftTreeSize = nodes;
+      return this;
+    }
 
     public Builder maxNewTokens(int n) {
       if (n < 0) throw new IllegalArgumentException("max new tokens must be >= 0, got " + n);

@@ -7,6 +7,11 @@ import dev.sieve.decoding.model.ModelException;
 import dev.sieve.decoding.prompt.PromptLayout;
 import dev.sieve.decoding.sampling.GreedySampler;
 import dev.sieve.decoding.sampling.Sampler;
+import dev.sieve.decoding.speculative.SpeculationTuner;
+import dev.sieve.decoding.speculative.SpeculativeDecoder;
+import dev.sieve.decoding.speculative.SpeculativeMode;
+import dev.sieve.decoding.speculative.TokenRecycler;
+import dev.sieve.decoding.speculative.TreeTemplate;
 import dev.sieve.decoding.tokenizer.StreamingDetokenizer;
 import dev.sieve.decoding.tokenizer.Tokenizer;
 import dev.sieve.decoding.tokenizer.Vocabulary;
@@ -43,6 +48,9 @@ public final class Generator {
   private final DecodingChainFactory factory;
   private final GenerationConfig defaults;
   private final ChatTemplate chatTemplate;
+  /** Speculative decoding's state, kept across requests: the candidate matrix and the auto mode's measurements. */
+  private final TokenRecycler recycler;
+  private final Map<Integer, SpeculationTuner> tuners = new java.util.concurrent.ConcurrentHashMap<>();
 
   public Generator(LanguageModel model) {
     this(model, discoverFactory());
@@ -53,6 +61,34 @@ public final class Generator {
     this.factory = factory;
     this.defaults = GenerationConfig.fromGenerationConfig(model.generationConfig());
     this.chatTemplate = model.chatTemplate().map(t -> new ChatTemplate(t, templateVariables(model))).orElse(null);
+    this.recycler = new TokenRecycler(model.capabilities().vocabSize());
+  }
+
+  /** The token-recycling matrix speculative requests draft from (shared by every request of this generator). */
+  public TokenRecycler recycler() {
+    return recycler;
+  }
+
+  /** The {@code auto} mode's measurements for trees of at most {@code maxTreeSize} nodes. */
+  public SpeculationTuner tuner(int maxTreeSize) {
+    return tuners.computeIfAbsent(maxTreeSize, SpeculationTuner::forTemplate);
+  }
+
+  /** Forgets what speculative decoding learnt: recycled candidates and measured costs (a cold start). */
+  public void resetSpeculation() {
+    recycler.reset();
+    tuners.values().forEach(SpeculationTuner::reset);
+  }
+
+  private SpeculativeDecoder speculativeDecoder(GenerationConfig config, SequenceDecoder seq, int[] eos) {
+    if (config.speculative() == SpeculativeMode.NONE) {
+      return null;
+    }
+    int size = config.draftTreeSize();
+    TreeTemplate template = size <= TreeTemplate.standard().size() ? TreeTemplate.standard().prefix(size)
+        : TreeTemplate.best(size, TreeTemplate.standard().maxDepth(), TokenRecycler.DEFAULT_K);
+    SpeculationTuner tuner = config.speculative() == SpeculativeMode.AUTO ? tuner(template.size()) : null;
+    return new SpeculativeDecoder(seq, model.capabilities(), recycler, template, tuner, template.size(), eos);
   }
 
   private static Map<String, Object> templateVariables(LanguageModel model) {
@@ -182,8 +218,13 @@ public final class Generator {
     double prefillMs;
     long decodeStart;
     try (SequenceDecoder seq = new SequenceDecoder(model, prompt, chain, sampler, config.logprobs())) {
+      SpeculativeDecoder spec = speculativeDecoder(config, seq, eos);
       long p0 = System.nanoTime();
-      float[] logits = maxNew <= 0 ? null : layout != null ? seq.prefill(layout.forwardInput()) : seq.prefill();
+      // A set-based prompt prefills through its layout (shared positions, members blind to each other); the
+      // speculative decoder then drafts from the cache as usual, its recycler learning from generated tokens only.
+      float[] logits = maxNew <= 0 ? null
+          : layout != null ? seq.prefill(layout.forwardInput())
+          : spec != null ? spec.prefill() : seq.prefill();
       decodeStart = System.nanoTime();
       prefillMs = (decodeStart - p0) / 1e6;
       for (int step = 0; step < maxNew; step++) {
@@ -215,7 +256,7 @@ public final class Generator {
           break;
         }
         if (step + 1 < maxNew) {
-          logits = seq.feed(token);
+          logits = spec != null ? spec.next(token, maxNew - step - 2) : seq.feed(token);
         }
       }
       if (reason != FinishReason.STOP) {
@@ -235,6 +276,9 @@ public final class Generator {
       if (seq.lazyChecks() > 0) {
         measurements.put("constraint.lazy_checks", seq.lazyChecks());
         measurements.put("constraint.resamples", seq.resamples());
+      }
+      if (spec != null) {
+        spec.contributeMeasurements(measurements);
       }
       for (LogitsProcessor p : chain) {
         if (p instanceof MeasuringProcessor m) {
