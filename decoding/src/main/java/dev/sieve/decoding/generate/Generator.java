@@ -220,8 +220,10 @@ public final class Generator {
     try (SequenceDecoder seq = new SequenceDecoder(model, prompt, chain, sampler, config.logprobs())) {
       SpeculativeDecoder spec = speculativeDecoder(config, seq, eos);
       long p0 = System.nanoTime();
-      // A set-based prompt prefills through its layout (shared positions, members blind to each other); the
-      // speculative decoder then drafts from the cache as usual, its recycler learning from generated tokens only.
+      // A set-based prompt prefills through its layout (shared positions, members blind to each other). The
+      // speculative decoder then drafts as usual: it places drafts at the cache's next position (one past the
+      // layout's largest, not the cache length) and lets them see every slot; its recycler learns from
+      // generated tokens only. Checked token for token against plain decoding in SetBasedGenerationTest.
       float[] logits = maxNew <= 0 ? null
           : layout != null ? seq.prefill(layout.forwardInput())
           : spec != null ? spec.prefill() : seq.prefill();
@@ -253,6 +255,12 @@ public final class Generator {
         }
         if (stops.stopped()) {
           reason = FinishReason.STOP;
+          break;
+        }
+        if (seq.constraintFinished()) {
+          // Checked before the next forward: a finished constraint needs no more logits, and it is the
+          // reason even when this was the last token the length allowed.
+          reason = FinishReason.CONSTRAINT;
           break;
         }
         if (step + 1 < maxNew) {
