@@ -64,6 +64,8 @@ public final class GenerateCommand implements Callable<Integer> {
   // Feature option groups (RequestOptions): add a @Mixin field here and one line in requestOptions().
   @Mixin ConstraintOptions constraints = new ConstraintOptions();
   @Mixin SpeculativeOptions speculative = new SpeculativeOptions();
+  @Mixin RewardOptions reward = new RewardOptions();
+  @Mixin PromptFileOptions promptFile = new PromptFileOptions();
 
   @Option(names = "--format", paramLabel = "FORMAT", description = "text (streamed) or jsonl (one JSON object). Default: ${DEFAULT-VALUE}.")
   Format format = Format.text;
@@ -87,6 +89,7 @@ public final class GenerateCommand implements Callable<Integer> {
     List<RequestOptions> options = new ArrayList<>();
     // options.add(myFeatureOptions);   <- one line per RequestOptions mixin
     options.add(constraints);
+    options.add(reward);
     options.add(speculative);
     return options;
   }
@@ -99,10 +102,17 @@ public final class GenerateCommand implements Callable<Integer> {
     if (output != null && input == null) {
       throw new CliException("--output needs --input (a batch); a single generation prints to stdout");
     }
+    if (promptFile.given() && (prompt != null || input != null || system != null || raw)) {
+      throw new CliException("--prompt-file holds the whole prompt (text or chat messages); drop "
+          + (prompt != null ? "--prompt" : input != null ? "--input" : system != null ? "--system" : "--raw"));
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String promptText = null;
-    if (input == null) {
+    GenerationRequest fromFile = promptFile.given() ? promptFile.request() : null; // checked before the model loads
+    if (fromFile != null) {
+      // the prompt is the file's
+    } else if (input == null) {
       promptText = prompt != null ? prompt : readStdin(err);
       if (promptText.isEmpty()) {
         throw new CliException("the prompt is empty: give --prompt TEXT or pipe the prompt on stdin");
@@ -126,7 +136,8 @@ public final class GenerateCommand implements Callable<Integer> {
         throw new CliException("--system needs a chat prompt; "
             + (raw ? "drop --raw" : "the model has no chat template"));
       }
-      GenerationRequest request = chat ? GenerationRequest.chat(messages(system, promptText)) : GenerationRequest.text(promptText);
+      GenerationRequest request = fromFile != null ? fromFile
+          : chat ? GenerationRequest.chat(messages(system, promptText)) : GenerationRequest.text(promptText);
       GenerationListener listener = format == Format.text ? GenerationListener.text(s -> {
         out.print(s);
         out.flush();

@@ -218,12 +218,12 @@ public final class Generator {
     double prefillMs;
     long decodeStart;
     try (SequenceDecoder seq = new SequenceDecoder(model, prompt, chain, sampler, config.logprobs())) {
-      if (layout != null && config.speculative() != SpeculativeMode.NONE) {
-        // drafts are verified at positions after the cache; a set-based prompt's positions are not its length
-        throw new IllegalArgumentException("speculative decoding does not support set-based prompts; use speculative=none");
-      }
       SpeculativeDecoder spec = speculativeDecoder(config, seq, eos);
       long p0 = System.nanoTime();
+      // A set-based prompt prefills through its layout (shared positions, members blind to each other). The
+      // speculative decoder then drafts as usual: it places drafts at the cache's next position (one past the
+      // layout's largest, not the cache length) and lets them see every slot; its recycler learns from
+      // generated tokens only. Checked token for token against plain decoding in SetBasedGenerationTest.
       float[] logits = maxNew <= 0 ? null
           : layout != null ? seq.prefill(layout.forwardInput())
           : spec != null ? spec.prefill() : seq.prefill();

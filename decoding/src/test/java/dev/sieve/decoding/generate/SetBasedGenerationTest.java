@@ -168,6 +168,26 @@ class SetBasedGenerationTest {
     }
   }
 
+  /** Speculative decoding after a set-based prefill gives the tokens plain decoding gives, for every order. */
+  @Test
+  void speculativeDecodingAfterASetBasedPromptMatchesPlainDecoding() {
+    GenerationConfig plain = generator.defaults().toBuilder().doSample(false).maxNewTokens(24).build();
+    GenerationConfig spec = plain.toBuilder().speculative(dev.sieve.decoding.speculative.SpeculativeMode.RECYCLE).build();
+    List<String> options = List.of("\n- the river", "\n- the old mill", "\n- a garden");
+    int[] expected = null;
+    for (List<String> order : permutations(options)) {
+      GenerationRequest request = GenerationRequest.setBased(List.of(PromptSegment.text("Where did they meet?"),
+          PromptSegment.set(order), PromptSegment.text("\nThey met at")));
+      int[] a = generator.generate(request.withConfig(plain)).tokens();
+      int[] b = generator.generate(request.withConfig(spec)).tokens();
+      assertArrayEquals(a, b, "speculative vs plain, order " + order);
+      if (expected == null) {
+        expected = a;
+      }
+      assertArrayEquals(expected, a, order.toString());
+    }
+  }
+
   /** A set inside a user message of a chat: same output for every order. */
   @Test
   void chatWithASetIsTheSameForEveryOrder() {
