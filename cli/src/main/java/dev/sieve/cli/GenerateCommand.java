@@ -52,6 +52,7 @@ public final class GenerateCommand implements Callable<Integer> {
   @Mixin ModelOptions modelOptions = new ModelOptions();
   @Mixin SamplingOptions sampling = new SamplingOptions();
   // Feature option groups (RequestOptions): add a @Mixin field here and one line in requestOptions().
+  @Mixin RefusalOptions refusal = new RefusalOptions();
 
   @Option(names = "--prompt", paramLabel = "TEXT", description = "The prompt (default: read all of stdin).")
   String prompt;
@@ -84,6 +85,7 @@ public final class GenerateCommand implements Callable<Integer> {
   List<RequestOptions> requestOptions() {
     List<RequestOptions> options = new ArrayList<>();
     // options.add(myFeatureOptions);   <- one line per RequestOptions mixin
+    options.add(refusal);
     return options;
   }
 
