@@ -42,7 +42,6 @@ class RefusalsCommandTest {
         "--target", "ability=0.5", "illposed=0.6", "--csv", csv.toString(), "--png", png.toString(), "--cross-check");
     assertEquals(0, run.exitCode(), run.toString());
     String text = run.out();
-    System.out.print(text);
     assertTrue(text.contains("300 prompts (horizon 60, private 60, ability 60, illposed 60, respond 60)"), text);
     for (String c : List.of("horizon", "private", "ability", "illposed")) {
       String line = text.lines().filter(l -> l.contains("target") && l.trim().startsWith(c)).findFirst().orElseThrow();
