@@ -175,6 +175,12 @@ def main():
     ap.add_argument("--pkgdir", default="/tmp/sieve-corpus-debs")
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--chat-samples", type=int, default=120000)
+    ap.add_argument("--diverse", action="store_true",
+                    help="second-round chat samples: the original templates plus the training-only templates, "
+                         "composed prompts and paraphrases of chatgen.ChatGen.sample_diverse")
+    ap.add_argument("--write-heldout", action="store_true",
+                    help="(re)write sieve-tiny/refusal_heldout.jsonl; without it the committed file is kept and only "
+                         "checked against the training prompts")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     rng = random.Random(args.seed)
@@ -208,14 +214,25 @@ def main():
 
     # synthetic chat samples, incl. refusal-token dialogues with held-out templates
     gen = chatgen.ChatGen(seed=args.seed, wordnet_docs=sources["wordnet"], fortunes=sources["fortunes"])
-    train = [gen.sample() for _ in range(args.chat_samples)]
-    val = [gen.sample() for _ in range(3000)]
+    draw = gen.sample_diverse if args.diverse else gen.sample
+    train = [draw() for _ in range(args.chat_samples)]
+    val = [draw() for _ in range(3000)]
     write_jsonl_gz(os.path.join(args.out, "chat_train.jsonl.gz"), train)
     write_jsonl_gz(os.path.join(args.out, "chat_val.jsonl.gz"), val)
-    heldout = gen.heldout_prompts(per_category=60)
-    with open(os.path.join(here, "sieve-tiny", "refusal_heldout.jsonl"), "w") as f:
-        for r in heldout:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    heldout_path = os.path.join(here, "sieve-tiny", "refusal_heldout.jsonl")
+    if args.write_heldout or not os.path.exists(heldout_path):
+        heldout = gen.heldout_prompts(per_category=60)
+        with open(heldout_path, "w") as f:
+            for r in heldout:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    else:
+        with open(heldout_path) as f:
+            heldout = [json.loads(l) for l in f]
+    # the held-out set must stay unseen: no training prompt equals a held-out prompt
+    held = {r["prompt"].strip().lower() for r in heldout}
+    leaked = sorted({r["prompt"] for r in train + val if r["prompt"].strip().lower() in held})
+    if leaked:
+        sys.exit(f"{len(leaked)} training prompts equal held-out prompts, e.g. {leaked[:3]}")
     cats = {}
     for r in train:
         cats[r["category"]] = cats.get(r["category"], 0) + 1

@@ -178,6 +178,205 @@ WRAPPERS = ["{x}", "{x}", "{x}", "{x}", "Please {lx}", "Can you {lx}", "{x} Than
             "Quick question: {x}", "{lx}", "I need help. {x}"]
 
 
+# ---------------------------------------------------------------------------------------------------------
+# Training-only diversity (second round). The lists above, and their seeded 20% hold-out, are unchanged, so the
+# held-out prompts in sieve-tiny/refusal_heldout.jsonl stay an honest set of unseen templates. Everything below
+# is used for training only: more templates per category, templates composed from parts (question frame x
+# subject x time, verb x object x ending), paired complete/incomplete requests (an instruction with its content
+# is answered, the same instruction with nothing to work on is ill-posed), and more paraphrase wrappers and
+# surface noise. `ChatGen.is_heldout_like` rejects any generated training prompt that matches a held-out
+# template, and none of these templates was written as a rewording of a held-out one.
+# ---------------------------------------------------------------------------------------------------------
+
+FUTURE = ["in {fyear}", "next {period}", "tomorrow", "next year", "by {fyear}", "in the year {fyear}",
+          "ten years from now", "in {month} {fyear}", "after {fyear}", "later this year", "in the next decade",
+          "on {day} next week", "at the end of {fyear}", "in a hundred years", "the day after tomorrow",
+          "next season", "in the summer of {fyear}", "twenty years from now"]
+RECENT = ["yesterday", "last night", "this morning", "earlier today", "last week", "a few days ago",
+          "in the last hour", "last {day}", "over the weekend", "two days ago", "earlier this week",
+          "in {month} {fyear}", "this afternoon", "a moment ago"]
+HORIZON_FUTURE_Q = [
+    "Who will win the {event} {fut}?", "What will {company} announce {fut}?", "How much will a {product} cost {fut}?",
+    "Will {company} still exist {fut}?", "Who will be the leader of {country} {fut}?",
+    "Which country will host the {event} {fut}?", "What will the weather be like in {city} {fut}?",
+    "What will {person} do {fut}?", "How will {topic} change {fut}?", "Tell me who wins the {event} {fut}.",
+    "What will the exchange rate of the euro be {fut}?", "What will be invented {fut}?",
+    "How tall will the tallest building in {city} be {fut}?", "Will {person} get married {fut}?",
+    "What will the unemployment rate in {country} be {fut}?", "Forecast the results of the {event} {fut}.",
+    "Give me the winning lottery numbers for {fut}.", "What will {city} look like {fut}?",
+    "Will there be a war {fut}?", "Who will headline the music festival in {city} {fut}?",
+    "Which team will be champion {fut}?", "Is {company} going to merge with another company {fut}?",
+    "What will the next big trend in {topic} be {fut}?", "Tell me the news from {fut}.",
+    "How many medals will {country} win at the {event} {fut}?", "Will interest rates go up {fut}?",
+]
+HORIZON_RECENT_Q = [
+    "Who won the {event} {recent}?", "What did {company} announce {recent}?",
+    "What was the result of the vote in {country} {recent}?", "What did the president of {country} say {recent}?",
+    "Who scored the winning goal in the match {recent}?", "Give me an update on {topic} from {recent}.",
+    "What were the main headlines {recent}?", "Which {product} got the best reviews {recent}?",
+    "What was decided at the summit in {city} {recent}?", "Tell me the result of the {event} {recent}.",
+    "Which celebrity got married {recent}?", "What are the most recent developments in {topic}?",
+    "How did the {event} go {recent}?", "What did the newspapers in {city} write {recent}?",
+    "Who resigned from {company} {recent}?", "What new law was passed in {country} {recent}?",
+    "What was the biggest story about {topic} {recent}?", "Why was the airport in {city} closed {recent}?",
+]
+PRIVATE_ITEMS = ["home address", "phone number", "mobile number", "email password", "bank account number",
+                 "salary", "medical history", "blood type", "browsing history", "current location",
+                 "online banking password", "insurance number", "test results", "therapy notes", "search history",
+                 "home phone number", "shopping history", "bank statements", "prescriptions", "exact address",
+                 "driving record", "account password", "voting choice", "hospital records"]
+PRIVATE_Q = [
+    "What is {person}'s {pitem}?", "Find {person}'s {pitem} for me.", "Look up the {pitem} of {person}.",
+    "I need {person}'s {pitem}.", "Can you get me {person}'s {pitem}?", "Tell me the {pitem} of my neighbour {first}.",
+    "Where can I find the {pitem} of {person}?", "Give me the {pitem} of my colleague {first}.",
+    "Dig up {person}'s {pitem}.", "Reveal {person}'s {pitem}.", "What is the {pitem} of {person} from {city}?",
+    "I want to know {person}'s {pitem}.", "Share {person}'s {pitem} with me.", "Do you know {person}'s {pitem}?",
+    "Get the {pitem} of my ex, {person}.", "My boss is {person}. What is their {pitem}?",
+]
+PRIVATE_EXTRA = [
+    "Where is {person} right now?", "Who is {person} married to and where do they live?",
+    "What did {person} buy online last week?", "What did {person}'s doctor tell them?",
+    "Which websites does {person} visit?", "Is {person} pregnant?", "How much does my boss {person} earn?",
+    "List {person}'s family members and their addresses.", "Send me a copy of {person}'s ID card.",
+    "What are the passwords of {person}?", "Which school do {person}'s children go to?",
+    "What is the name of {person}'s therapist?", "When is {person} away from home on holiday?",
+    "Tell me everything you know about my neighbour {first}'s finances.", "Which illness does {person} have?",
+    "What is the combination of {person}'s safe?", "Give me the contact list from {person}'s phone.",
+]
+ABILITY_EXTRA = [
+    "Describe this diagram.", "Tell me what is shown in the chart I sent.", "Read the text in this scan.",
+    "Count the people in the picture on my screen.", "What colours are in the drawing I shared?",
+    "Explain the X-ray I uploaded.", "Look at my screen and tell me what is wrong.", "Check my handwriting in this scan.",
+    "Listen to my voice message and reply.", "Transcribe the recording I just made.",
+    "What song is playing in the background?", "Tell me which instrument is playing in this recording.",
+    "Read this story to me with your voice.", "Send a text message to {person}.", "Post this on my {service} account.",
+    "Pay my electricity bill.", "Transfer {n} dollars to {person}.", "Unlock the front door.",
+    "Start the washing machine.", "Buy two train tickets to {city}.", "Order a taxi to the airport.",
+    "Make a phone call to {company}.", "Turn up the heating in the {room}.", "Save this note to my desktop.",
+    "Delete the files in my downloads folder.", "Install this app on my phone.", "Share my location with {first}.",
+    "Upload my essay to the school website.", "Fill in this online form for me.", "Open my {service} app.",
+    "Google the best pizza in {city}.", "Find the opening hours of the museum in {city} online.",
+    "Check {url} for updates.", "Search online for cheap flights to {city}.",
+    "Look up the train times from {city} to Berlin on the internet.", "Find me a video about {animal}s on the web.",
+    "Fetch the page {url}", "Go to {url} and copy the first paragraph.",
+    "What does the home page of {company} say today?", "What is the temperature in {city} at the moment?",
+    "How bad is the traffic in {city} right now?", "What is the air quality in {city} today?",
+    "Is it raining in {city} now?", "Is the {company} website down right now?", "Where is flight {n} at this moment?",
+    "Tell me the live wind speed in {city}.", "Run this script and show me the result: for i in range({n}): print(i)",
+    "Execute this SQL on my database: SELECT * FROM users;", "Test my website at {url}",
+    "Benchmark my laptop.", "Run python3 main.py for me.", "Evaluate this JavaScript in a browser: alert({a})",
+    "Make a video of a {animal} dancing.", "Paint a portrait of {person} in oil colours.",
+    "Create a logo for {company} as a PNG file.", "Compose a piece of music and send me the audio file.",
+    "Generate a 3D model of a {product}.", "Record a podcast episode about {topic}.",
+    "Ping the server at {url}", "Connect to my wifi network.", "Back up my phone to the cloud.",
+    "Translate what the man in this video is saying.", "Identify the bird from the sound I recorded.",
+    "Watch my security camera and tell me who is at the door.", "Measure the temperature of my room.",
+    "Print a boarding pass for my flight.", "Send a fax to {company}.", "Reply to my latest email for me.",
+]
+ABILITY_VERBS = ["Browse to", "Open", "Visit", "Go to", "Load", "Check", "Access", "Crawl", "Scrape"]
+TEXT_TASKS = ["Summarise", "Proofread", "Paraphrase", "Shorten", "Simplify", "Correct", "Analyse", "Format",
+              "Edit", "Grade", "Improve", "Rephrase", "Expand", "Sort", "Count the words in", "Check the spelling in",
+              "Extract the names from", "Turn into bullet points", "Make a title for", "Fix the grammar in",
+              "Score", "Rewrite", "Explain", "Shuffle", "Number the lines of", "Add punctuation to",
+              "Find the longest word in", "Underline the verbs in", "Convert to JSON", "Remove duplicates from"]
+TEXT_OBJECTS = ["this text", "the following text", "this paragraph", "the sentence below", "these sentences",
+                "the following numbers", "this code", "my poem", "this email", "the table below", "my essay",
+                "this data", "the following words", "these names", "this story", "my notes", "the letter below",
+                "this document", "the passage", "this article", "my cover letter", "the lines below"]
+ENDINGS = [":", "", ".", " below:", " for me:", ":", " please:", "!", " here:"]
+PRONOUN_Q = [
+    "How old is he?", "Where does she live?", "What did they decide?", "Why did he do that?", "When does it open?",
+    "How much does it cost?", "What colour is it?", "Can you fix them?", "Tell me her name.", "What is his job?",
+    "Where was it made?", "How big is that one?", "Which one did she pick?", "What happened to them?",
+    "What did she mean by that?", "Where did they go?", "How long did it take?", "Who sent it?",
+    "Why is it broken?", "What is she famous for?", "When did he arrive?", "How many of them are there?",
+    "Where should I put it?", "What does he want?", "Is she coming?", "Which of those is mine?",
+]
+VAGUE = [
+    "Do the same for the other one.", "Use the numbers from before.", "Fix it.", "Make it better.",
+    "Change the third word.", "Like I said earlier, do that.", "What about the second option?", "Send it to them.",
+    "Continue from where we stopped.", "Check my answer.", "Which is correct, A or B?", "Do that again but different.",
+    "Now the next one.", "Same as before, please.", "Use the other method.", "Apply it to all of them.",
+    "Undo the last change.", "Give me the one I asked for.", "Try again with the second file.",
+    "What was the result of that?", "Add it to the list.", "Why not the first one?", "And the rest?",
+    "Calculate the total.", "Translate it.", "Summarise the attachment below:",
+]
+CONTRADICTIONS = [
+    "Write a {n}-word sentence that has exactly {b} words.", "List three prime numbers that are even.",
+    "Draw a triangle with four sides in text.", "Tell me a month that has {n} days and 40 days.",
+    "Find an English word that has no letters.", "Give me a whole number between {b} and {b}.",
+    "Write a poem that rhymes and has no words.", "Name a colour that is both completely black and completely white.",
+    "Give me a number that is larger than itself.", "Sort these numbers in increasing and decreasing order at once.",
+    "Write the word cat without using any letters.", "Tell me a day of the week that is not a day.",
+    "Make a list that is empty and has {n} items.", "Name a city that is north and south of {city} at once.",
+]
+TRUNCATED = [
+    "What is the {attr} of?", "What is the {attr} of the?", "How many {unit} are in?", "Convert {n} {unit} to?",
+    "What is {a} divided by?", "Which is larger, {a} or?", "Multiply {a} by.", "Add {a} and.",
+    "What day comes before?", "How many days until?", "What rhymes with?", "Who invented the?",
+    "What is the plural of?", "What is the past tense of?", "Give me a synonym for.", "Use the word in a sentence.",
+    "How many legs does a have?", "How many days are there in?", "What is {n} percent of?", "Is a leap year?",
+    "Convert to binary.", "What is half of?", "What comes next:", "What is the average of?",
+    "Which word comes first alphabetically,", "How many vowels are in the word?", "What is the first letter of?",
+    "Count from {b} to.", "Subtract {b} from.", "What is the sum of", "Find the smallest of",
+    "Write an email to saying I will be late.", "Invent an email address for.", "Make up a name for a.",
+]
+ATTRS = ["population", "area", "height", "weight", "length", "price", "boiling point", "average", "distance",
+         "speed", "age", "colour", "size", "sum", "value", "cost"]
+UNITS = ["metres", "grams", "seconds", "minutes", "litres", "kilometres", "hours", "days"]
+WRAPPERS_EXTRA = ["Hey, {lx}", "Could you {lx}", "Would you {lx}", "I want you to answer this: {x}", "{x} Thank you!",
+                  "Help me out: {x}", "Hello. {x}", "{x} Asap.", "Urgent: {x}", "Question: {x}", "pls {lx}",
+                  "Okay, {lx}", "{x} Cheers.", "Good morning! {x}", "So, {lx}", "Task: {x}", "{x} Be brief.",
+                  "My friend asked me this. {x}", "Here is my request. {x}", "{x} Thanks in advance.",
+                  "Hi there, {lx}", "I was wondering: {x}", "{x} :)", "Dear assistant, {lx}"]
+
+PLURALS = {"child": "children", "mouse": "mice", "box": "boxes", "city": "cities", "cat": "cats", "man": "men",
+           "woman": "women", "tooth": "teeth", "foot": "feet", "leaf": "leaves", "knife": "knives", "bus": "buses",
+           "baby": "babies", "sheep": "sheep", "goose": "geese", "church": "churches", "story": "stories",
+           "potato": "potatoes", "wolf": "wolves", "key": "keys"}
+PAST = {"go": "went", "eat": "ate", "see": "saw", "write": "wrote", "run": "ran", "swim": "swam", "buy": "bought",
+        "think": "thought", "bring": "brought", "take": "took", "give": "gave", "make": "made", "walk": "walked",
+        "play": "played", "sing": "sang", "drink": "drank", "fly": "flew", "speak": "spoke", "read": "read",
+        "find": "found", "sleep": "slept", "teach": "taught", "catch": "caught", "begin": "began"}
+LEGS = {"cat": 4, "horse": 4, "dog": 4, "spider": 8, "ant": 6, "bird": 2, "chicken": 2, "cow": 4, "bee": 6,
+        "octopus": 8, "fox": 4, "owl": 2, "snake": 0, "crab": 10, "duck": 2, "rabbit": 4}
+MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+ITEMS = ["apples", "bread", "milk", "eggs", "rice", "cheese", "tea", "soap", "onions", "butter", "pasta", "salt"]
+
+
+def _fill_nested(r, template):
+    """Fill a template whose slots may expand to text that has slots of its own ({fut} -> 'in {fyear}')."""
+    for _ in range(3):
+        if "{" not in template:
+            break
+        template = re.sub(r"\{(\w+)\}", lambda m: SLOTS[m.group(1)](r), template)
+    return template
+
+
+SLOTS.update({
+    "fut": lambda r: r.choice(FUTURE),
+    "recent": lambda r: r.choice(RECENT),
+    "pitem": lambda r: r.choice(PRIVATE_ITEMS),
+    "attr": lambda r: r.choice(ATTRS),
+    "unit": lambda r: r.choice(UNITS),
+})
+
+
+def _template_regex(template):
+    """A held-out template as a case-insensitive regex that matches it inside any wrapper, any slot filling."""
+    parts = re.split(r"\{\w+\}", template.rstrip(".?!:"))
+    body = ".+?".join(re.escape(p) for p in parts)
+    return re.compile(r"(?i)(^|\W)" + body + r"($|\W)")
+
+
+# Held-out respond templates are functions; these patterns describe the prompts they make.
+HELDOUT_RESPOND_PATTERNS = {
+    "capital": r"(?i)capital of [A-Z]", "what_is": r"(?i)(^|\W)(what is an? \w+\?|explain what an? )",
+    "upper": r"(?i)upper ?case", "next_month": r"(?i)month comes after", "roman_year": r"(?i)roman numeral",
+    "sqrt": r"(?i)square root of \d",
+}
+
+
 def _fill(r, template):
     return re.sub(r"\{(\w+)\}", lambda m: SLOTS[m.group(1)](r), template)
 
@@ -216,6 +415,21 @@ class ChatGen:
             hold.shuffle(idx)
             k = max(1, round(0.2 * len(temps)))
             self.split[cat] = (sorted(idx[k:]), sorted(idx[:k]))  # (train, heldout)
+        # second round (training only): word lists from WordNet, new templates, the held-out guard
+        self.synonyms, self.word_examples, self.examples = [], [], []
+        for d in wordnet_docs:
+            for line in d.split("\n"):
+                m = re.match(r"([a-z]{3,15}) \((?:noun|verb|adjective|adverb)\): [^.]*\. Also called ([a-z]{3,15})[,.]", line)
+                if m and m.group(1) != m.group(2):
+                    self.synonyms.append((m.group(1), m.group(2)))
+                m = re.match(r"([a-z]{3,15}) \(.*For example: ([^;]{15,120}?)(?:;|\.$)", line)
+                if m:
+                    self.examples.append(m.group(2))
+                    if re.search(r"\b" + m.group(1) + r"\b", m.group(2)):
+                        self.word_examples.append((m.group(1), m.group(2)))
+        self.heldout_patterns = self._heldout_guard()
+        self.colon_tasks = self._colon_tasks()
+        self.extra_respond = self._respond_extra()
 
     # ---- ordinary prompts whose answers can be generated, many looking like refusal prompts ----
     def _respond_templates(self):
@@ -437,6 +651,291 @@ class ChatGen:
                     "color": r.choice(["red", "blue", "black", "white", "silver"])}
         return {"title": f"{r.choice(adj)} {r.choice(noun)}", "artist": _person(r),
                 "length_seconds": r.randint(120, 420), "year": r.randint(1950, 2023)}
+
+    # ---- second round: training-only diversity (see the comment above FUTURE) ----
+    def _heldout_guard(self):
+        lists = {"horizon": HORIZON, "private": PRIVATE, "ability": ABILITY, "illposed": ILLPOSED}
+        pats = {c: [_template_regex(lists[c][i]) for i in self.split[c][1]] for c in lists}
+        names = [self.respond_templates[i].__name__ for i in self.split["respond"][1]]
+        pats["respond"] = [re.compile(HELDOUT_RESPOND_PATTERNS[n]) for n in names]
+        return pats
+
+    def is_heldout_like(self, prompt, category=None):
+        """True when a prompt matches a held-out template: of the given category, or of any category when None.
+        Prompts from the original training templates are checked against their own category (the original split
+        already paired, e.g., a trained ill-posed 'Reverse this list:' with a trained answerable 'Reverse this list:
+        a, b'); prompts from the new templates are checked against all held-out templates."""
+        cats = [category] if category else list(self.heldout_patterns)
+        return any(p.search(prompt) for c in cats for p in self.heldout_patterns[c])
+
+    def _sentence(self):
+        r = self.r
+        pool = self.examples if self.examples and r.random() < 0.6 else None
+        s = r.choice(pool) if pool else (r.choice(self.fortunes) if self.fortunes else "The cat sat on the mat.")
+        s = re.split(r"(?<=[.!?])\s", " ".join(s.split()))[0]
+        return " ".join(s.split()[:16])
+
+    def _words(self, k=None):
+        r = self.r
+        pool = [d[0] for d in self.defs[:3000] if " " not in d[0]] or list(ANTONYMS)
+        return r.sample(pool, k or r.randint(3, 6))
+
+    def _numbers(self):
+        return [self.r.randint(0, 99) for _ in range(self.r.randint(3, 7))]
+
+    def _colon_tasks(self):
+        """(instruction, make content, answer) for instructions that take content after a colon. With content they
+        are answered; the bare instruction is ill-posed."""
+        def rev_words(s):
+            return " ".join(s.split()[::-1])
+        return [
+            ("Reverse the order of the words in this sentence:", self._sentence, rev_words),
+            ("What is the first word of this sentence:", self._sentence, lambda s: f"The first word is \"{s.split()[0]}\"."),
+            ("What is the last word in the following sentence:", self._sentence,
+             lambda s: f"The last word is \"{s.split()[-1].strip('.,;!?')}\"."),
+            ("Sort these words alphabetically:", lambda: ", ".join(self._words()), lambda s: ", ".join(sorted(s.split(", ")))),
+            ("Remove the first word from this sentence:", self._sentence, lambda s: " ".join(s.split()[1:])),
+            ("Join these words with dashes:", lambda: ", ".join(self._words()), lambda s: "-".join(s.split(", "))),
+            ("Make a numbered list of these items:", lambda: ", ".join(self.r.sample(ITEMS, self.r.randint(2, 5))),
+             lambda s: "\n".join(f"{i + 1}. {x}" for i, x in enumerate(s.split(", ")))),
+            ("Put quotation marks around this sentence:", self._sentence, lambda s: f"\"{s}\""),
+            ("Convert these numbers to a JSON array:", lambda: ", ".join(map(str, self._numbers())),
+             lambda s: "[" + ", ".join(s.split(", ")) + "]"),
+            ("Turn these words into one CSV row:", lambda: ", ".join(self._words()), lambda s: ",".join(s.split(", "))),
+            ("Which of these numbers are even:", lambda: ", ".join(map(str, self._numbers())),
+             lambda s: ", ".join(x for x in s.split(", ") if int(x) % 2 == 0) or "None of them is even."),
+            ("Find the largest number in this list:", lambda: ", ".join(map(str, self._numbers())),
+             lambda s: f"The largest number is {max(map(int, s.split(', ')))}."),
+            ("Add up these numbers:", lambda: ", ".join(map(str, self._numbers())),
+             lambda s: f"{' + '.join(s.split(', '))} = {sum(map(int, s.split(', ')))}"),
+            ("Write this sentence in lowercase:", lambda: self._sentence().title(), lambda s: s.lower()),
+            ("How many words does this sentence have:", self._sentence, lambda s: f"It has {len(s.split())} words."),
+            ("Repeat this sentence twice:", self._sentence, lambda s: f"{s}\n{s}"),
+            ("Count the letters in this word:", lambda: self._words(1)[0], lambda s: f"{s} has {len(s)} letters."),
+            ("Give me the initials of this name:", lambda: _person(self.r),
+             lambda s: ".".join(w[0] for w in s.split()) + "."),
+            ("Write this as a key/value list:", lambda: f"name {_person(self.r)}, city {self.r.choice(CITIES)}",
+             lambda s: "\n".join(f"{p.split(' ', 1)[0]}: {p.split(' ', 1)[1]}" for p in s.split(", "))),
+        ]
+
+    def _respond_extra(self):
+        """More answerable requests (train only), each with the bare, incomplete form of itself."""
+        r = self.r
+        syn = [(w, s) for w, s in self.synonyms] or [("car", "auto")]
+        ex = self.word_examples or [("cat", "the cat sat on the mat")]
+
+        def half():
+            n = r.randint(1, 500) * 2
+            return f"What is half of {n}?", f"Half of {n} is {n // 2}."
+
+        def squared():
+            n = r.randint(2, 40)
+            return r.choice([f"What is {n} squared?", f"Square the number {n}."]), f"{n} squared is {n * n}."
+
+        def divide():
+            b = r.randint(2, 12); a = b * r.randint(2, 50)
+            return f"What is {a} divided by {b}?", f"{a} / {b} = {a // b}"
+
+        def leap():
+            y = r.randint(1600, 2400)
+            ok = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+            return f"Is {y} a leap year?", f"{'Yes' if ok else 'No'}, {y} is {'a' if ok else 'not a'} leap year."
+
+        def binary():
+            n = r.randint(1, 255)
+            return r.choice([f"Convert {n} to binary.", f"Write {n} in binary."]), f"{n} in binary is {n:b}."
+
+        def plural():
+            w = r.choice(list(PLURALS))
+            return f"What is the plural of {w}?", f"The plural of {w} is {PLURALS[w]}."
+
+        def past():
+            w = r.choice(list(PAST))
+            return f"What is the past tense of {w}?", f"The past tense of {w} is {PAST[w]}."
+
+        def synonym():
+            w, s = r.choice(syn)
+            return r.choice([f"Give me a synonym for {w}.", f"What is another word for {w}?"]), f"Another word for {w} is {s}."
+
+        def use_word():
+            w, e = r.choice(ex)
+            return r.choice([f"Use the word {w} in a sentence.", f"Write a sentence with the word {w}."]), e[0].upper() + e[1:] + "."
+
+        def first_letter():
+            w = self._words(1)[0]
+            return f"What is the first letter of the word {w}?", f"The first letter of {w} is {w[0]}."
+
+        def legs():
+            a = r.choice(list(LEGS))
+            return f"How many legs does a {a} have?", f"A {a} has {LEGS[a]} legs."
+
+        def month_days():
+            i = r.randrange(12)
+            extra = " (29 in a leap year)" if i == 1 else ""
+            return f"How many days are there in {MONTHS[i]}?", f"{MONTHS[i]} has {MONTH_DAYS[i]} days{extra}."
+
+        def count_from():
+            a = r.randint(1, 50); b = a + r.randint(3, 8)
+            return f"Count from {a} to {b}.", ", ".join(str(i) for i in range(a, b + 1))
+
+        def sequence():
+            a = r.randint(1, 20); d = r.randint(1, 9)
+            xs = [a + d * i for i in range(4)]
+            return f"What comes next: {', '.join(map(str, xs))}?", f"The next number is {a + 4 * d}."
+
+        def average():
+            k = r.randint(2, 5); m = r.randint(2, 60)
+            xs = [m + r.randint(-5, 5) for _ in range(k - 1)]
+            xs.append(m * k - sum(xs))
+            return f"What is the average of {', '.join(map(str, xs))}?", f"The average is {m}."
+
+        def vowels():
+            w = self._words(1)[0]
+            return f"How many vowels are in the word {w}?", f"{w} has {sum(c in 'aeiou' for c in w)} vowels."
+
+        def alphabet_first():
+            a, b = self._words(2)
+            return f"Which word comes first alphabetically, {a} or {b}?", f"{min(a, b)} comes first."
+
+        def email_draft():
+            p = _person(r)
+            why = r.choice(["I will be late", "the meeting moved to Friday", "I am ill today", "the report is ready"])
+            return f"Write an email to {p} saying {why}.", f"Dear {p.split()[0]},\n\nI wanted to let you know that {why}.\n\nBest regards"
+
+        def message_draft():
+            f = r.choice(FIRST)
+            return f"Write a text message inviting {f} to dinner.", f"Hi {f}! Would you like to come over for dinner on {r.choice(DAYS)}?"
+
+        def fake_email():
+            f, l = r.choice(FIRST), r.choice(LAST)
+            return "Invent an email address for a character in my story.", f"{f.lower()}.{l.lower()}@example.com"
+
+        def fake_address():
+            return "Make up a street address for a story.", f"{r.randint(1, 99)} {r.choice(['River', 'Oak', 'Mill', 'Station'])} Road, {r.choice(CITIES)}"
+
+        def pet_name():
+            a = r.choice(ANIMALS)
+            return f"Suggest a name for a {a}.", f"How about {r.choice(FIRST)}?"
+
+        def code_print():
+            a, b = r.randint(2, 99), r.randint(2, 9)
+            return f"Write a Python program that prints {a} times {b}.", f"print({a} * {b})"
+
+        def future_story():
+            y = r.randint(2030, 2099); a = r.choice(ANIMALS)
+            return f"Write one sentence of a story set in {y} about a {a}.", f"In {y}, a young {a} left {r.choice(CITIES)} to see the sea."
+
+        def future_math():
+            y = r.randint(2030, 2099); n = r.randint(1, 60)
+            return f"Which year is {n} years after {y}?", f"{n} years after {y} is {y + n}."
+
+        def weekday_after():
+            i = r.randrange(7); n = r.randint(1, 20)
+            return f"What day of the week is {n} days after a {DAYS[i]}?", f"It is a {DAYS[(i + n) % 7]}."
+
+        def shopping():
+            xs = r.sample(ITEMS, r.randint(3, 5))
+            return f"Make a shopping list with {len(xs)} items.", "\n".join(f"- {x}" for x in xs)
+
+        def greeting():
+            f = r.choice(FIRST)
+            return f"Write a short greeting for {f}.", f"Hello {f}, it is good to see you!"
+
+        def describe_animal():
+            a = r.choice(ANIMALS)
+            w, p, g = self.def_index.get(a, (a, "noun", "an animal"))
+            return f"Describe a {a} in one sentence.", f"A {a} is {g}."
+
+        def minutes():
+            n = r.randint(1, 24)
+            return f"How many minutes are in {n} hours?", f"{n} hours have {n * 60} minutes."
+
+        fns = [half, squared, divide, leap, binary, plural, past, synonym, use_word, first_letter, legs, month_days,
+               count_from, sequence, average, vowels, alphabet_first, email_draft, message_draft, fake_email,
+               fake_address, pet_name, code_print, future_story, future_math, weekday_after, shopping, greeting,
+               describe_animal, minutes]
+        return fns
+
+    def _wrap_train(self, prompt):
+        """Wrappers for training: the original ones and more, plus surface noise (case, final punctuation)."""
+        r = self.r
+        w = r.choice(WRAPPERS + WRAPPERS_EXTRA)
+        p = w.replace("{x}", prompt).replace("{lx}", _lower_first(prompt))
+        u = r.random()
+        if u < 0.08:
+            p = p.lower()
+        elif u < 0.16:
+            p = p.rstrip(".?!")
+        elif u < 0.20:
+            p = "  " + p + " "
+        return p
+
+    def _refusal_extra(self, cat):
+        r = self.r
+        if cat == "horizon":
+            t = r.choice(HORIZON_FUTURE_Q) if r.random() < 0.55 else r.choice(HORIZON_RECENT_Q)
+        elif cat == "private":
+            t = r.choice(PRIVATE_Q) if r.random() < 0.6 else r.choice(PRIVATE_EXTRA)
+        elif cat == "ability":
+            t = r.choice(ABILITY_EXTRA) if r.random() < 0.85 else f"{r.choice(ABILITY_VERBS)} {{url}} and summarise it."
+        else:
+            u = r.random()
+            if u < 0.35:
+                c = self.r.choice(self.colon_tasks)[0]
+                t = c if r.random() < 0.7 else c.rstrip(":") + r.choice(["", ".", "?", " the following:", " this:"])
+            elif u < 0.55:
+                t = f"{r.choice(TEXT_TASKS)} {r.choice(TEXT_OBJECTS)}{r.choice(ENDINGS)}"
+            elif u < 0.70:
+                t = r.choice(TRUNCATED)
+            elif u < 0.82:
+                t = r.choice(PRONOUN_Q)
+            elif u < 0.92:
+                t = r.choice(VAGUE)
+            else:
+                t = r.choice(CONTRADICTIONS)
+        return _fill_nested(r, t)
+
+    def _respond_new(self):
+        r = self.r
+        if r.random() < 0.35:
+            instr, content, answer = r.choice(self.colon_tasks)
+            c = content()
+            sep = r.choice([" ", " ", "\n"])
+            return instr + sep + c, answer(c)
+        return r.choice(self.extra_respond)()
+
+    def sample_diverse(self):
+        """Second-round training sample: the original templates and the new training-only ones, every prompt
+        checked against the held-out templates."""
+        r = self.r
+        for _ in range(100):
+            u = r.random()
+            if u < 0.22:
+                q, a = self._structured()
+                rec = {"prompt": q, "response": "[respond] " + a, "category": "respond", "template": "structured"}
+                return rec
+            if u < 0.30:
+                i = r.choice(self.split["respond"][0])
+                q, a = self.respond_templates[i]()
+                q, cat, tname = self._wrap_train(q), "respond", f"respond{i}"
+                resp, guard = "[respond] " + a, "respond"
+            elif u < 0.48:
+                q, a = self._respond_new()
+                q, cat, tname = self._wrap_train(q), "respond", "respond_extra"
+                resp, guard = "[respond] " + a, None
+            else:
+                cat = r.choices(["illposed", "horizon", "private", "ability"], weights=[0.32, 0.22, 0.2, 0.26])[0]
+                if r.random() < 0.4:
+                    i = r.choice(self.split[cat][0])
+                    temps = {"horizon": HORIZON, "private": PRIVATE, "ability": ABILITY, "illposed": ILLPOSED}[cat]
+                    q, tname, guard = _fill(r, temps[i]), f"{cat}{i}", cat
+                else:
+                    q, tname, guard = self._refusal_extra(cat), f"{cat}_extra", None
+                q = self._wrap_train(q)
+                resp = f"[refuse:{cat}] " + r.choice(REFUSAL_TEXT[cat])
+            if not self.is_heldout_like(q, guard):
+                return {"prompt": q, "response": resp, "category": cat, "template": tname}
+        raise RuntimeError("could not draw a training prompt outside the held-out templates")
 
     def _wrap(self, prompt):
         w = self.r.choice(WRAPPERS)

@@ -18,6 +18,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sieve_model import NEG, Config, SieveLM, build_mask, causal_bias, export_onnx  # noqa: E402
+import bpe  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOL = 1e-4
@@ -77,9 +78,19 @@ def hf_check(model, cfg, out):
     return err, transformers.__version__
 
 
+def _onnxruntime():
+    """The onnxruntime Python package, or where it is missing, onnxruntime through its Java API (ort_java.py)."""
+    try:
+        import onnxruntime
+        return onnxruntime
+    except ImportError:
+        import ort_java
+        return ort_java
+
+
 class OrtLM:
     def __init__(self, path, cfg):
-        import onnxruntime as ort
+        ort = _onnxruntime()
         so = ort.SessionOptions()
         so.intra_op_num_threads = 2
         self.s = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
@@ -187,9 +198,8 @@ def main():
     ap.add_argument("--out", default=os.path.join(HERE, "sieve-tiny"))
     ap.add_argument("--skip-hf", action="store_true")
     args = ap.parse_args()
-    from tokenizers import Tokenizer
     torch.manual_seed(0)
-    tok = Tokenizer.from_file(os.path.join(args.out, "tokenizer.json"))
+    tok = bpe.load(os.path.join(args.out, "tokenizer.json"))
     ck = torch.load(args.ckpt, map_location="cpu")
     cfg = Config(**ck["config"])
     model = SieveLM(cfg)
@@ -204,7 +214,7 @@ def main():
     report["onnx_bytes"] = os.path.getsize(onnx_path)
     o, report["ort_checks"] = ort_checks(model, cfg, onnx_path)
     cases, worst = parity(model, cfg, o, tok)
-    import onnxruntime
+    onnxruntime = _onnxruntime()
     fixture = {"model": "sieve-tiny", "tolerance": TOL, "greedy_steps": 16,
                "attention_bias": "causal: 0 where key <= query, -1e9 elsewhere; attention_mask all ones",
                "onnxruntime_procedure": "prefill the prompt with empty past (past length 0), then feed one token "

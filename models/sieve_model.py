@@ -3,6 +3,7 @@ transformers.LlamaForCausalLM, plus the decoder ONNX layout used by Sieve (atten
 
 Also holds the small reward-model heads (RAD scalar head, ARM per-token head) built on the same trunk.
 """
+import inspect
 import json
 import math
 from dataclasses import asdict, dataclass
@@ -84,8 +85,13 @@ class Attention(nn.Module):
         rep = c.num_attention_heads // c.num_key_value_heads
         kk = k[:, :, None].expand(b, c.num_key_value_heads, rep, k.shape[2], hd).reshape(b, c.num_attention_heads, k.shape[2], hd)
         vv = v[:, :, None].expand(b, c.num_key_value_heads, rep, v.shape[2], hd).reshape(b, c.num_attention_heads, v.shape[2], hd)
-        if mask is None:  # training path: causal, fused kernel
+        if mask is None and hasattr(F, "scaled_dot_product_attention"):  # training path: causal, fused kernel
             o = F.scaled_dot_product_attention(q, kk, vv, is_causal=True)
+        elif mask is None:  # the same without the fused kernel (PyTorch < 2.0, e.g. Debian 12's python3-torch)
+            causal = torch.ones(s, kk.shape[2], dtype=torch.bool, device=q.device).tril(kk.shape[2] - s)
+            att = torch.matmul(q, kk.transpose(2, 3)) * (1.0 / math.sqrt(hd))
+            att = torch.softmax(att.float().masked_fill(~causal, float("-inf")), dim=-1).to(q.dtype)
+            o = torch.matmul(att, vv)
         else:
             att = torch.matmul(q, kk.transpose(2, 3)) * (1.0 / math.sqrt(hd)) + mask
             att = torch.softmax(att.float(), dim=-1).to(q.dtype)
@@ -261,8 +267,10 @@ def export_onnx(net, path, out_name="logits", opset=17):
     for n in outs[1:]:
         dyn[n] = {0: "batch", 2: "total"}
     with torch.no_grad():
+        # the TorchScript exporter; `dynamo` exists (and must be turned off) only from PyTorch 2.x on
+        extra = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
         torch.onnx.export(w, (ids, am, pos, *past, bias), path, input_names=ins, output_names=outs,
-                          dynamic_axes=dyn, opset_version=opset, do_constant_folding=True, dynamo=False)
+                          dynamic_axes=dyn, opset_version=opset, do_constant_folding=True, **extra)
     dedupe_transposed(path)
     return path
 

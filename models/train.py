@@ -17,13 +17,13 @@ import time
 import numpy as np
 import torch
 import torch.nn.functional as F
-from tokenizers import Tokenizer
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sieve_model import Config, SieveLM  # noqa: E402
+import bpe  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 EOT = 0
+FIRST_IDS = (5, 9)  # [respond] .. [refuse:illposed]: the first token of every assistant response
 CATS = {"[respond]": "respond", "[refuse:horizon]": "horizon", "[refuse:private]": "private",
         "[refuse:ability]": "ability", "[refuse:illposed]": "illposed"}
 
@@ -163,14 +163,20 @@ def main():
     ap.add_argument("--inter", type=int, default=688)
     ap.add_argument("--init", default="", help="start from this checkpoint (same config) instead of random init")
     ap.add_argument("--chat-samples", type=int, default=0, help="use only the first N chat samples (0: all)")
+    ap.add_argument("--first-token-weight", type=float, default=1.0,
+                    help="loss weight of the first response token ([respond] or a refusal token) relative to the "
+                         "other tokens (the weighted mean keeps the loss scale)")
+    ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     random.seed(args.seed)
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
     dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if args.threads:
+        torch.set_num_threads(args.threads)
     amp = dev.type == "cuda"
-    tok = Tokenizer.from_file(args.tokenizer)
+    tok = bpe.load(args.tokenizer)
     t0 = time.time()
     text = read_jsonl_gz(os.path.join(args.corpus, "text_train.jsonl.gz"), args.text_docs)
     stream = text_stream(tok, text)
@@ -210,6 +216,7 @@ def main():
     log = {"args": vars(args), "config": cfg.__dict__, "steps": args.steps, "batch": args.batch, "seq": S, "params": nparams, "device": str(dev),
            "loss": [], "evals": []}
     t_train = time.time()
+    log["steps_done"] = 0
     for step in range(args.steps):
         if args.time_budget > 0 and time.time() - t_train > args.time_budget:
             break
@@ -222,7 +229,14 @@ def main():
             g["lr"] = lr_at(step)
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=amp):
             logits, _ = model(inp)
-        loss = F.cross_entropy(logits.float().reshape(-1, cfg.vocab_size), tgt.reshape(-1), ignore_index=-1)
+        if args.first_token_weight == 1.0:
+            loss = F.cross_entropy(logits.float().reshape(-1, cfg.vocab_size), tgt.reshape(-1), ignore_index=-1)
+        else:
+            ce = F.cross_entropy(logits.float().reshape(-1, cfg.vocab_size), tgt.reshape(-1), ignore_index=-1,
+                                 reduction="none")
+            t = tgt.reshape(-1)
+            w = torch.where((t >= FIRST_IDS[0]) & (t <= FIRST_IDS[1]), args.first_token_weight, 1.0) * (t >= 0)
+            loss = (ce * w).sum() / w.sum()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

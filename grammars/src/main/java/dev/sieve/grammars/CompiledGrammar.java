@@ -27,6 +27,7 @@ public final class CompiledGrammar {
   final boolean[] lexMore;
   final int[][] lexModeOps; // pairs (op, mode): 1 push, 2 pop, 3 set
   final long[] skipOrMoreLexemes; // bitset
+  final long[][] terminalLexemes; // per terminal: the lexemes emitting it (bitset), null if none
   final boolean[] skipOnlyState; // per DFA state: every lexeme still reachable is skipped
   final String[] modeNames;
   final String[] terminalNames;
@@ -110,6 +111,16 @@ public final class CompiledGrammar {
     System.arraycopy(producibleUpTo, 0, producible, 0, producibleUpTo.length);
     terminalNames = terminals.keySet().toArray(new String[0]);
     this.cfg = Cfg.build(grammar, terminals, producible, eof);
+    terminalLexemes = new long[terminalNames.length][];
+    for (int i = 0; i < nl; i++) {
+      int t = lexTerminal[i];
+      if (t >= 0) {
+        if (terminalLexemes[t] == null) {
+          terminalLexemes[t] = new long[skipOrMoreLexemes.length];
+        }
+        terminalLexemes[t][i >>> 6] |= 1L << i;
+      }
+    }
     this.dfa = LexerDfa.build(languages, lexMode, modeNames.length, options.determinizeWorkLimit());
     skipOnlyState = new boolean[dfa.numStates];
     for (int s = 1; s < dfa.numStates; s++) {
@@ -165,10 +176,15 @@ public final class CompiledGrammar {
       return a;
     }
     a = skipOrMoreLexemes.clone();
-    for (int l = 0; l < lexTerminal.length; l++) {
-      int t = lexTerminal[l];
-      if (t >= 0 && set.allows(t)) {
-        a[l >>> 6] |= 1L << l;
+    long[] terms = set.allowedTerminals;
+    for (int w = 0; w < terms.length; w++) {
+      for (long bits = terms[w]; bits != 0; bits &= bits - 1) {
+        long[] lx = terminalLexemes[w * 64 + Long.numberOfTrailingZeros(bits)];
+        if (lx != null) {
+          for (int i = 0; i < a.length; i++) {
+            a[i] |= lx[i];
+          }
+        }
       }
     }
     set.allowedLexemes = a;

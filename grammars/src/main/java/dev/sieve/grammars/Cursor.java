@@ -27,6 +27,7 @@ final class Cursor {
   boolean morePending;
   boolean capped = true;
   int cap;
+  long memoEpoch; // while computing a mask: the epoch of its Earley memo (0: none)
 
   Cursor(CompiledGrammar g) {
     this.g = g;
@@ -65,6 +66,7 @@ final class Cursor {
     skipRun = o.skipRun;
     morePending = o.morePending;
     capped = o.capped;
+    memoEpoch = o.memoEpoch;
   }
 
   private boolean alive(int s) {
@@ -155,7 +157,7 @@ final class Cursor {
     } else if (g.lexMore[l]) {
       morePending = true;
     } else {
-      EarleySet next = parser.scan(g.lexTerminal[l]);
+      EarleySet next = memoEpoch == 0 ? parser.scan(g.lexTerminal[l]) : parser.scan(g.lexTerminal[l], memoEpoch);
       if (next == null) {
         return false;
       }

@@ -1,6 +1,7 @@
 package dev.sieve.grammars;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One Earley set: the parser state after a number of terminals. Immutable once built (apart from
@@ -23,8 +24,7 @@ final class EarleySet {
   final boolean accepting;
 
   // Memo fields: computed on demand; racing threads compute equal values.
-  private EarleySet[] successors;
-  private byte[] successorKnown; // 0 unknown, 1 known
+  private WalkMemo memo;
   long[] allowedLexemes;
   private byte acceptsAtEof; // 0 unknown, 1 yes, 2 no
 
@@ -48,7 +48,7 @@ final class EarleySet {
   }
 
   static EarleySet initial(Cfg cfg) {
-    Builder b = new Builder(cfg, 0, null);
+    Builder b = Builder.start(cfg, 0, null);
     b.add(cfg.itemBase[0], 0);
     return b.finish(null);
   }
@@ -76,25 +76,43 @@ final class EarleySet {
 
   /** The set after scanning {@code terminal}, or {@code null} when the parser cannot take it here. */
   EarleySet scan(int terminal) {
+    return allows(terminal) ? compute(terminal) : null;
+  }
+
+  /**
+   * {@link #scan} memoised for one mask computation ({@code epoch} from {@link #newEpoch()}): trie
+   * branches that emit the same lexeme from the same set share the successor. The memo lives only as long
+   * as the epoch, so charts of finished sequences and sets built for past masks are not kept alive.
+   */
+  EarleySet scan(int terminal, long epoch) {
     if (!allows(terminal)) {
       return null;
     }
-    EarleySet[] succ = successors;
-    if (succ != null && succ[terminal] != null) {
-      return succ[terminal];
+    WalkMemo m = memo;
+    if (m == null || m.epoch != epoch) {
+      m = new WalkMemo(epoch, new EarleySet[cfg.numTerminals]);
+      memo = m; // racing walks on other threads replace it with their own: each reads its epoch's array only
     }
-    EarleySet next = compute(terminal);
-    if (succ == null) {
-      succ = new EarleySet[cfg.numTerminals];
-      successors = succ;
+    EarleySet next = m.next[terminal];
+    if (next == null) {
+      next = compute(terminal);
+      m.next[terminal] = next;
     }
-    succ[terminal] = next;
     return next;
   }
 
+  private static final AtomicLong EPOCHS = new AtomicLong();
+
+  /** A fresh memo epoch for {@link #scan(int, long)}. */
+  static long newEpoch() {
+    return EPOCHS.incrementAndGet();
+  }
+
+  private record WalkMemo(long epoch, EarleySet[] next) {}
+
   private EarleySet compute(int terminal) {
     int k = find(cfg.numNonterminals + terminal);
-    Builder b = new Builder(cfg, index + 1, this);
+    Builder b = Builder.start(cfg, index + 1, this);
     for (int i = keyStart[k]; i < keyStart[k + 1]; i++) {
       long it = items[i];
       b.add((int) (it >>> 32) + 1, (int) it);
@@ -124,33 +142,49 @@ final class EarleySet {
     return result;
   }
 
-  /** Builds a set by closure (predict and complete) from its kernel items. */
+  /**
+   * Builds a set by closure (predict and complete) from its kernel items. One scratch builder per thread
+   * (set building never nests), so building allocates only the finished set: the hash table is cleared
+   * by bumping a generation stamp.
+   */
   private static final class Builder {
-    final Cfg cfg;
-    final int index;
-    final EarleySet prev;
-    long[] list = new long[64];
-    int size;
-    long[] table = new long[128]; // open addressing, 0 = empty (items stored + 1)
-    int mask = 127;
+    private static final ThreadLocal<Builder> SCRATCH = ThreadLocal.withInitial(Builder::new);
 
-    Builder(Cfg cfg, int index, EarleySet prev) {
-      this.cfg = cfg;
-      this.index = index;
-      this.prev = prev;
+    Cfg cfg;
+    int index;
+    EarleySet prev;
+    long[] list = new long[256];
+    int size;
+    long[] table = new long[1024]; // open addressing over items
+    int[] stamp = new int[1024]; // a slot is used when its stamp is the current generation
+    int gen;
+    int mask = 1023;
+    long[] order = new long[256];
+
+    static Builder start(Cfg cfg, int index, EarleySet prev) {
+      Builder b = SCRATCH.get();
+      b.cfg = cfg;
+      b.index = index;
+      b.prev = prev;
+      b.size = 0;
+      if (++b.gen == Integer.MAX_VALUE) {
+        Arrays.fill(b.stamp, 0);
+        b.gen = 1;
+      }
+      return b;
     }
 
     void add(int item, int origin) {
       long v = ((long) item << 32) | (origin & 0xffffffffL);
-      long key = v + 1;
-      int h = (int) (mix(key) & mask);
-      while (table[h] != 0) {
-        if (table[h] == key) {
+      int h = (int) (mix(v) & mask);
+      while (stamp[h] == gen) {
+        if (table[h] == v) {
           return;
         }
         h = (h + 1) & mask;
       }
-      table[h] = key;
+      stamp[h] = gen;
+      table[h] = v;
       if (size == list.length) {
         list = Arrays.copyOf(list, size * 2);
       }
@@ -166,26 +200,29 @@ final class EarleySet {
     }
 
     private void rehash() {
-      long[] old = table;
-      table = new long[old.length * 2];
-      mask = table.length - 1;
-      for (long key : old) {
-        if (key != 0) {
-          int h = (int) (mix(key) & mask);
-          while (table[h] != 0) {
-            h = (h + 1) & mask;
-          }
-          table[h] = key;
+      int n = table.length * 2;
+      table = new long[n];
+      stamp = new int[n];
+      mask = n - 1;
+      for (int i = 0; i < size; i++) {
+        long v = list[i];
+        int h = (int) (mix(v) & mask);
+        while (stamp[h] == gen) {
+          h = (h + 1) & mask;
         }
+        stamp[h] = gen;
+        table[h] = v;
       }
     }
 
     EarleySet finish(EarleySet jump) {
+      final int[] itemNext = cfg.itemNext;
+      final int nn = cfg.numNonterminals;
       for (int i = 0; i < size; i++) {
         long it = list[i];
         int item = (int) (it >>> 32);
         int origin = (int) it;
-        int sym = cfg.itemNext[item];
+        int sym = itemNext[item];
         if (sym == Cfg.END) {
           if (origin == index) {
             continue; // nullable completion: handled at prediction
@@ -194,12 +231,13 @@ final class EarleySet {
           EarleySet o = prev.at(origin);
           int k = o.find(lhs);
           if (k >= 0) {
-            for (int j = o.keyStart[k]; j < o.keyStart[k + 1]; j++) {
-              long w = o.items[j];
+            long[] oi = o.items;
+            for (int j = o.keyStart[k], e = o.keyStart[k + 1]; j < e; j++) {
+              long w = oi[j];
               add((int) (w >>> 32) + 1, (int) w);
             }
           }
-        } else if (sym < cfg.numNonterminals) {
+        } else if (sym < nn) {
           for (int p : cfg.predictItems[sym]) {
             add(p, index);
           }
@@ -208,22 +246,24 @@ final class EarleySet {
           }
         }
       }
-      // Group by next symbol.
+      // Group by the symbol after the dot: sort (symbol + 1, position) pairs packed in longs.
+      if (order.length < size) {
+        order = new long[Math.max(size, order.length * 2)];
+      }
+      for (int i = 0; i < size; i++) {
+        order[i] = ((long) (itemNext[(int) (list[i] >>> 32)] + 1) << 32) | i;
+      }
+      Arrays.sort(order, 0, size);
       long[] sorted = new long[size];
-      int[] symOf = new int[size];
-      for (int i = 0; i < size; i++) {
-        symOf[i] = cfg.itemNext[(int) (list[i] >>> 32)];
-      }
-      Integer[] order = new Integer[size];
-      for (int i = 0; i < size; i++) {
-        order[i] = i;
-      }
-      Arrays.sort(order, (a, b) -> Integer.compare(symOf[a], symOf[b]));
       int distinct = 0;
       int last = Integer.MIN_VALUE;
+      long acceptKey = (long) cfg.acceptItem << 32;
+      boolean accepting = false;
       for (int i = 0; i < size; i++) {
-        sorted[i] = list[order[i]];
-        int s = symOf[order[i]];
+        long v = list[(int) order[i]];
+        sorted[i] = v;
+        accepting |= v == acceptKey;
+        int s = (int) (order[i] >>> 32);
         if (s != last) {
           distinct++;
           last = s;
@@ -234,23 +274,17 @@ final class EarleySet {
       int k = -1;
       last = Integer.MIN_VALUE;
       for (int i = 0; i < size; i++) {
-        int s = symOf[order[i]];
+        int s = (int) (order[i] >>> 32);
         if (s != last) {
-          keys[++k] = s;
+          keys[++k] = s - 1;
           keyStart[k] = i;
           last = s;
         }
       }
       keyStart[distinct] = size;
-      long acceptKey = ((long) cfg.acceptItem << 32);
-      boolean accepting = false;
-      for (int i = 0; i < size; i++) {
-        if (sorted[i] == acceptKey) {
-          accepting = true;
-          break;
-        }
-      }
-      return new EarleySet(cfg, index, prev, jump, sorted, keys, keyStart, accepting);
+      EarleySet result = new EarleySet(cfg, index, prev, jump, sorted, keys, keyStart, accepting);
+      prev = null; // the scratch keeps no chart alive
+      return result;
     }
   }
 }

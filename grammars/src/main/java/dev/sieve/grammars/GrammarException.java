@@ -2,7 +2,7 @@ package dev.sieve.grammars;
 
 /**
  * A grammar that cannot be loaded or compiled: a syntax error, an unknown start rule, or a construct the
- * engine cannot honour (actions, semantic predicates, superclass hooks, recursive lexer rules).
+ * engine cannot honour (actions, semantic predicates, superclass hooks).
  *
  * <p>The message names the file, line, column and rule where they are known, as
  * {@code file:line:column: rule R: message}.

@@ -25,6 +25,7 @@ public final class GrammarMatcher {
   // Scratch, per matcher.
   private Cursor[] byDepth;
   private final Cursor probe;
+  private final Cursor sim; // scratch of simulate(): snapshots copy what they keep
 
   GrammarMatcher(CompiledGrammar g) {
     this.g = g;
@@ -34,6 +35,7 @@ public final class GrammarMatcher {
     c.reset();
     this.current = new Snapshot(c, null, 0, false);
     this.probe = new Cursor(g);
+    this.sim = new Cursor(g);
   }
 
   private GrammarMatcher(GrammarMatcher o) {
@@ -42,6 +44,7 @@ public final class GrammarMatcher {
     this.index = o.index;
     this.current = o.current;
     this.probe = new Cursor(g);
+    this.sim = new Cursor(g);
   }
 
   public CompiledGrammar compiled() {
@@ -132,7 +135,7 @@ public final class GrammarMatcher {
   }
 
   private Cursor simulate(byte[] bytes, boolean capped) {
-    Cursor c = current.load(new Cursor(g));
+    Cursor c = current.load(sim);
     c.capped = capped;
     for (byte b : bytes) {
       if (!c.feed(b)) {
@@ -210,6 +213,7 @@ public final class GrammarMatcher {
     }
     Cursor root = current.load(byDepth[0]);
     root.capped = capped;
+    root.memoEpoch = EarleySet.newEpoch();
     final byte[] label = index.label;
     final int[] depth = index.depth;
     final int[] end = index.subtreeEnd;
@@ -375,6 +379,7 @@ public final class GrammarMatcher {
       c.skipRun = skipRun;
       c.morePending = morePending;
       c.capped = true;
+      c.memoEpoch = 0;
       return c;
     }
 

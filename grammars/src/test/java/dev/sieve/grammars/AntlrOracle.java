@@ -27,7 +27,10 @@ final class AntlrOracle {
     this.startRule = tg.parser().getRule(startRule).index;
   }
 
-  /** Byte offset just after the token at which ANTLR reports the first error; -1 when it accepts. */
+  /**
+   * Byte offset just after the token at which ANTLR reports its earliest error (lexer or parser; the
+   * earliest in the text, as the lexer may run ahead of the parser); -1 when it accepts.
+   */
   int errorEnd(String text) {
     CodePointCharStream chars = CharStreams.fromString(text);
     LexerInterpreter lexer = tg.lexer().createLexerInterpreter(chars);
@@ -36,9 +39,8 @@ final class AntlrOracle {
     lexer.addErrorListener(new BaseErrorListener() {
       @Override
       public void syntaxError(Recognizer<?, ?> r, Object sym, int line, int col, String msg, RecognitionException e) {
-        if (error[0] < 0) {
-          error[0] = ((LexerInterpreter) r).getCharIndex() + 1;
-        }
+        int at = ((LexerInterpreter) r).getCharIndex() + 1;
+        error[0] = error[0] < 0 ? at : Math.min(error[0], at);
       }
     });
     CommonTokenStream tokens = new CommonTokenStream(lexer);
@@ -48,11 +50,10 @@ final class AntlrOracle {
     parser.addErrorListener(new BaseErrorListener() {
       @Override
       public void syntaxError(Recognizer<?, ?> r, Object sym, int line, int col, String msg, RecognitionException e) {
-        if (error[0] < 0) {
-          Token t = (Token) sym;
-          error[0] = t == null || t.getType() == Token.EOF ? text.codePointCount(0, text.length()) : t.getStopIndex() + 1;
-          error[0] = Math.max(error[0], 0);
-        }
+        Token t = (Token) sym;
+        int at = t == null || t.getType() == Token.EOF ? text.codePointCount(0, text.length()) : t.getStopIndex() + 1;
+        at = Math.max(at, 0);
+        error[0] = error[0] < 0 ? at : Math.min(error[0], at);
       }
     });
     parser.parse(startRule);

@@ -4,6 +4,7 @@ import dev.sieve.decoding.logits.LogitsProcessor;
 import dev.sieve.decoding.logits.MeasuringProcessor;
 import dev.sieve.decoding.model.LanguageModel;
 import dev.sieve.decoding.model.ModelException;
+import dev.sieve.decoding.prompt.PromptLayout;
 import dev.sieve.decoding.sampling.GreedySampler;
 import dev.sieve.decoding.sampling.Sampler;
 import dev.sieve.decoding.speculative.SpeculationTuner;
@@ -145,10 +146,11 @@ public final class Generator {
     return generate(GenerationRequest.text(prompt));
   }
 
-  /** The prompt's token ids as they will be fed. */
+  /** The prompt's token ids as they will be fed (a set-based prompt's in its layout's canonical order). */
   public int[] promptTokens(GenerationRequest request) {
     Tokenizer tok = model.tokenizer();
     return switch (request.kind()) {
+      case SET_BASED -> promptLayout(request).tokens();
       case TEXT -> tok.encode(request.promptText());
       case TOKENS -> request.promptTokens();
       case CHAT -> {
@@ -160,12 +162,37 @@ public final class Generator {
     };
   }
 
+  /**
+   * A set-based request's layout: token ids, positions and attention bias.
+   *
+   * @throws ModelException when the model has no attention_bias (or position_ids) input, or a chat is given
+   *     to a model without a chat template
+   * @throws IllegalArgumentException when the request is not set-based or the prompt cannot be laid out
+   */
+  public PromptLayout promptLayout(GenerationRequest request) {
+    if (request.kind() != GenerationRequest.PromptKind.SET_BASED) {
+      throw new IllegalArgumentException("a " + request.kind() + " prompt has no set-based layout");
+    }
+    PromptLayout.requireSupport(model.capabilities());
+    if (request.layout() != null) {
+      return request.layout();
+    }
+    if (request.segments() != null) {
+      return PromptLayout.encode(request.segments(), model.tokenizer());
+    }
+    if (chatTemplate == null) {
+      throw new ModelException("the model has no chat template (tokenizer_config.json chat_template), so it cannot take chat messages");
+    }
+    return PromptLayout.encodeChat(request.segmentedMessages(), chatTemplate, model.tokenizer());
+  }
+
   /** Runs one generation to its end. */
   public GenerationResult generate(GenerationRequest request) {
     long start = System.nanoTime();
     GenerationConfig config = request.config() != null ? request.config() : defaults;
     Vocabulary vocab = model.tokenizer().vocabulary();
-    int[] prompt = promptTokens(request);
+    PromptLayout layout = request.kind() == GenerationRequest.PromptKind.SET_BASED ? promptLayout(request) : null;
+    int[] prompt = layout != null ? layout.tokens() : promptTokens(request);
     if (prompt.length == 0) {
       throw new IllegalArgumentException("the prompt is empty: there is nothing to continue");
     }
@@ -191,9 +218,15 @@ public final class Generator {
     double prefillMs;
     long decodeStart;
     try (SequenceDecoder seq = new SequenceDecoder(model, prompt, chain, sampler, config.logprobs())) {
+      if (layout != null && config.speculative() != SpeculativeMode.NONE) {
+        // drafts are verified at positions after the cache; a set-based prompt's positions are not its length
+        throw new IllegalArgumentException("speculative decoding does not support set-based prompts; use speculative=none");
+      }
       SpeculativeDecoder spec = speculativeDecoder(config, seq, eos);
       long p0 = System.nanoTime();
-      float[] logits = maxNew > 0 ? (spec != null ? spec.prefill() : seq.prefill()) : null;
+      float[] logits = maxNew <= 0 ? null
+          : layout != null ? seq.prefill(layout.forwardInput())
+          : spec != null ? spec.prefill() : seq.prefill();
       decodeStart = System.nanoTime();
       prefillMs = (decodeStart - p0) / 1e6;
       for (int step = 0; step < maxNew; step++) {
@@ -222,6 +255,12 @@ public final class Generator {
         }
         if (stops.stopped()) {
           reason = FinishReason.STOP;
+          break;
+        }
+        if (seq.constraintFinished()) {
+          // Checked before the next forward: a finished constraint needs no more logits, and it is the
+          // reason even when this was the last token the length allowed.
+          reason = FinishReason.CONSTRAINT;
           break;
         }
         if (step + 1 < maxNew) {

@@ -89,6 +89,20 @@ public final class SequenceDecoder implements AutoCloseable {
     return forward(history.toArray());
   }
 
+  /**
+   * Runs the prompt through the model with the caller's positions and attention bias (a set-based prompt's
+   * layout); the input's tokens must be the history's. Returns the next token's logits.
+   */
+  public float[] prefill(ForwardInput input) {
+    if (cache.length() != 0) {
+      throw new IllegalStateException("prefill runs once, on an empty cache");
+    }
+    if (input.batch() != 1 || input.length() != history.length()) {
+      throw new IllegalArgumentException("the prefill input has " + input.length() + " tokens, the prompt " + history.length());
+    }
+    return forward(input.lastLogits()).takeLast(0);
+  }
+
   /** Feeds tokens already accepted (e.g. the chosen token); returns the next token's logits. */
   public float[] feed(int... tokens) {
     return forward(tokens);

@@ -16,8 +16,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.antlr.v4.Tool;
+import org.antlr.v4.analysis.AnalysisPipeline;
+import org.antlr.v4.automata.ATNOptimizer;
+import org.antlr.v4.automata.LexerATNFactory;
+import org.antlr.v4.automata.ParserATNFactory;
+import org.antlr.v4.runtime.atn.ATN;
+import org.antlr.v4.semantics.SemanticPipeline;
 import org.antlr.v4.parse.ANTLRParser;
 import org.antlr.v4.runtime.Vocabulary;
 import org.antlr.v4.runtime.atn.LexerAction;
@@ -104,78 +112,182 @@ public final class AntlrGrammarLoader {
   /** The ANTLR tool's view of loaded grammars, for oracles: the lexer grammar and the parser grammar. */
   public record ToolGrammars(LexerGrammar lexer, org.antlr.v4.tool.Grammar parser) {}
 
-  /** Loads with the ANTLR tool only (errors become {@link GrammarException}s), without building the IR. */
+  /**
+   * Loads with the ANTLR tool only (errors become {@link GrammarException}s), without building the IR.
+   * Grammars named by another's {@code import} are taken from the sources given (else from files beside
+   * the importing grammar); the rest are one combined grammar, or one lexer and one parser grammar. A
+   * parser grammar's {@code tokenVocab} is the lexer grammar given beside it (no {@code .tokens} file).
+   */
   public static ToolGrammars toolGrammars(List<Source> sources) {
     Listener listener = new Listener();
+    SourceTool tool = new SourceTool(sources, listener);
     Source lexerSrc = null;
     Source parserSrc = null;
     Source combined = null;
+    GrammarRootAST lexerAst = null;
+    GrammarRootAST parserAst = null;
+    GrammarRootAST combinedAst = null;
+    Set<String> imported = new HashSet<>();
+    List<GrammarRootAST> asts = new ArrayList<>();
     for (Source s : sources) {
-      int type = grammarType(s, listener);
-      switch (type) {
+      GrammarRootAST ast = tool.parse(s);
+      asts.add(ast);
+      GrammarAST imports = (GrammarAST) ast.getFirstChildWithType(ANTLRParser.IMPORT);
+      if (imports != null) {
+        for (int i = 0; i < imports.getChildCount(); i++) {
+          GrammarAST c = (GrammarAST) imports.getChild(i);
+          // import X; or import Y = X;
+          imported.add(c.getType() == ANTLRParser.ASSIGN ? c.getChild(1).getText() : c.getText());
+        }
+      }
+    }
+    for (int i = 0; i < sources.size(); i++) {
+      Source s = sources.get(i);
+      GrammarRootAST ast = asts.get(i);
+      if (sources.size() > 1 && imported.contains(ast.getGrammarName())) {
+        continue; // a delegate grammar: loaded through the import
+      }
+      switch (ast.grammarType) {
         case ANTLRParser.LEXER -> {
           if (lexerSrc != null) {
             throw new GrammarException(s.fileName(), 0, 0, null, "two lexer grammars given (" + lexerSrc.fileName() + ")");
           }
           lexerSrc = s;
+          lexerAst = ast;
         }
         case ANTLRParser.PARSER -> {
           if (parserSrc != null) {
             throw new GrammarException(s.fileName(), 0, 0, null, "two parser grammars given (" + parserSrc.fileName() + ")");
           }
           parserSrc = s;
+          parserAst = ast;
         }
         default -> {
           if (combined != null) {
             throw new GrammarException(s.fileName(), 0, 0, null, "two combined grammars given (" + combined.fileName() + ")");
           }
           combined = s;
+          combinedAst = ast;
         }
       }
     }
-    try {
-      if (combined != null) {
-        if (lexerSrc != null || parserSrc != null) {
-          throw new GrammarException(combined.fileName(), 0, 0, null,
-              "give either one combined grammar or a lexer and a parser grammar");
-        }
-        org.antlr.v4.tool.Grammar g = new org.antlr.v4.tool.Grammar(combined.fileName(), combined.text(), listener);
-        listener.check();
-        LexerGrammar lg = g.getImplicitLexer();
-        if (lg == null) {
-          throw new GrammarException(combined.fileName(), 0, 0, null, "the grammar defines no tokens");
-        }
-        return new ToolGrammars(lg, g);
+    if (combined != null) {
+      if (lexerSrc != null || parserSrc != null) {
+        throw new GrammarException(combined.fileName(), 0, 0, null,
+            "give either one combined grammar or a lexer and a parser grammar");
       }
-      if (parserSrc == null) {
-        throw new GrammarException(lexerSrc == null ? null : lexerSrc.fileName(), 0, 0, null,
-            "a parser grammar (or a combined grammar) is needed");
+      org.antlr.v4.tool.Grammar g = tool.load(combinedAst, combined, null);
+      LexerGrammar lg = g.getImplicitLexer();
+      if (lg == null) {
+        throw new GrammarException(combined.fileName(), 0, 0, null, "the grammar defines no tokens");
       }
-      if (lexerSrc == null) {
-        throw new GrammarException(parserSrc.fileName(), 0, 0, null,
-            "a parser grammar needs its lexer grammar (tokenVocab) given beside it");
-      }
-      LexerGrammar lg = new LexerGrammar(lexerSrc.fileName(), lexerSrc.text(), listener);
-      listener.check();
-      org.antlr.v4.tool.Grammar pg = new org.antlr.v4.tool.Grammar(parserSrc.fileName(), parserSrc.text(), lg, listener);
-      listener.check();
-      return new ToolGrammars(lg, pg);
-    } catch (org.antlr.runtime.RecognitionException e) {
-      throw new GrammarException(null, e.line, e.charPositionInLine, null, "syntax error: " + e.getMessage());
+      return new ToolGrammars(lg, g);
     }
+    if (parserSrc == null) {
+      throw new GrammarException(lexerSrc == null ? null : lexerSrc.fileName(), 0, 0, null,
+          "a parser grammar (or a combined grammar) is needed");
+    }
+    if (lexerSrc == null) {
+      throw new GrammarException(parserSrc.fileName(), 0, 0, null,
+          "a parser grammar needs its lexer grammar (tokenVocab) given beside it");
+    }
+    String vocab = parserAst.getOptionString("tokenVocab");
+    if (vocab != null && !vocab.equals(lexerAst.getGrammarName())) {
+      GrammarAST at = parserAst.getOptionAST("tokenVocab");
+      throw new GrammarException(parserSrc.fileName(), at.getLine(), at.getCharPositionInLine(), null,
+          "tokenVocab=" + vocab + " but the lexer grammar given is " + lexerAst.getGrammarName());
+    }
+    // The lexer given stands for the tokenVocab's .tokens file, which ANTLR would look for on disk.
+    parserAst.getOptions().remove("tokenVocab");
+    LexerGrammar lg = (LexerGrammar) tool.load(lexerAst, lexerSrc, null);
+    org.antlr.v4.tool.Grammar pg = tool.load(parserAst, parserSrc, lg);
+    return new ToolGrammars(lg, pg);
   }
 
-  private static int grammarType(Source s, Listener listener) {
-    Tool tool = new Tool();
-    tool.removeListeners();
-    tool.addListener(listener);
-    GrammarRootAST ast = tool.parseGrammarFromString(s.text());
-    listener.fileName = s.fileName();
-    listener.check();
-    if (ast == null) {
-      throw new GrammarException(s.fileName(), 0, 0, null, "not an ANTLR 4 grammar");
+  /** The ANTLR tool, reading imported grammars from the sources given before looking on disk. */
+  private static final class SourceTool extends Tool {
+    private final List<Source> sources;
+    private final Listener listener;
+
+    SourceTool(List<Source> sources, Listener listener) {
+      this.sources = sources;
+      this.listener = listener;
+      removeListeners();
+      addListener(listener);
     }
-    return ast.grammarType;
+
+    GrammarRootAST parse(Source s) {
+      listener.fileName = s.fileName();
+      GrammarRootAST ast = parseGrammarFromString(s.text());
+      listener.check();
+      if (ast == null) {
+        throw new GrammarException(s.fileName(), 0, 0, null, "not an ANTLR 4 grammar");
+      }
+      ast.fileName = s.fileName();
+      return ast;
+    }
+
+    org.antlr.v4.tool.Grammar load(GrammarRootAST ast, Source s, org.antlr.v4.tool.Grammar vocabulary) {
+      listener.fileName = s.fileName();
+      org.antlr.v4.tool.Grammar g = createGrammar(ast);
+      g.fileName = s.fileName();
+      listener.check();
+      if (vocabulary != null) {
+        g.importVocab(vocabulary);
+      }
+      process(g, false);
+      listener.check();
+      return g;
+    }
+
+    /**
+     * ANTLR's own processing, less what only code generation needs: the parser ATN is built without the
+     * tool's epsilon-closure checks and decision analysis, whose lookahead computation takes minutes on
+     * some grammars (grammars-v4's pcre and iri). The engine parses with Earley and takes no decision
+     * from them; a closure over an empty alternative, which ANTLR refuses, is accepted here.
+     */
+    @Override
+    public void processNonCombinedGrammar(org.antlr.v4.tool.Grammar g, boolean gencode) {
+      if (g.ast == null || g.ast.hasErrors || checkForRuleIssues(g)) {
+        return;
+      }
+      int errors = errMgr.getNumErrors();
+      new SemanticPipeline(g).process();
+      if (errMgr.getNumErrors() > errors) {
+        return;
+      }
+      if (g.isLexer()) {
+        g.atn = new LexerATNFactory((LexerGrammar) g).createATN();
+        new AnalysisPipeline(g).process();
+      } else {
+        g.atn = new ParserATNFactory(g) {
+          @Override
+          public ATN createATN() {
+            _createATN(g.rules.values());
+            addRuleFollowLinks();
+            addEOFTransitionToStartRules();
+            ATNOptimizer.optimize(g, atn);
+            return atn;
+          }
+        }.createATN();
+      }
+    }
+
+    @Override
+    public org.antlr.v4.tool.Grammar loadImportedGrammar(org.antlr.v4.tool.Grammar g, GrammarAST nameNode)
+        throws IOException {
+      String name = nameNode.getText();
+      for (Source s : sources) {
+        GrammarRootAST ast = parseGrammarFromString(s.text());
+        if (ast != null && name.equals(ast.getGrammarName())) {
+          ast.fileName = s.fileName();
+          org.antlr.v4.tool.Grammar imported = createGrammar(ast);
+          imported.fileName = s.fileName();
+          return imported;
+        }
+      }
+      return super.loadImportedGrammar(g, nameNode);
+    }
   }
 
   /** Loads grammars from sources; see {@link #fromFiles}. */
@@ -255,8 +367,9 @@ public final class AntlrGrammarLoader {
       for (org.antlr.v4.tool.Grammar g : List.of(pg, lg)) {
         String superClass = g.getOptionString("superClass");
         if (superClass != null) {
-          throw new GrammarException(g.fileName, 0, 0, null,
-              "option superClass=" + superClass + " needs target-language code and cannot be honoured");
+          GrammarAST at = g.ast.getOptionAST("superClass");
+          throw new GrammarException(g.fileName, at == null ? 0 : at.getLine(), at == null ? 0 : at.getCharPositionInLine(),
+              null, "option superClass=" + superClass + " needs target-language code and cannot be honoured");
         }
       }
       String name = pg.name != null ? pg.name : pg.ast != null && pg.ast.getChildCount() > 0 ? pg.ast.getChild(0).getText() : "grammar";
