@@ -66,6 +66,7 @@ public final class GenerateCommand implements Callable<Integer> {
   @Mixin SpeculativeOptions speculative = new SpeculativeOptions();
   @Mixin RewardOptions reward = new RewardOptions();
   @Mixin PromptFileOptions promptFile = new PromptFileOptions();
+  @Mixin RefusalOptions refusal = new RefusalOptions();
 
   @Option(names = "--format", paramLabel = "FORMAT", description = "text (streamed) or jsonl (one JSON object). Default: ${DEFAULT-VALUE}.")
   Format format = Format.text;
@@ -88,6 +89,7 @@ public final class GenerateCommand implements Callable<Integer> {
   List<RequestOptions> requestOptions() {
     List<RequestOptions> options = new ArrayList<>();
     // options.add(myFeatureOptions);   <- one line per RequestOptions mixin
+    options.add(refusal);
     options.add(constraints);
     options.add(reward);
     options.add(speculative);

@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "sieve", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Constrained and guided decoding for language models.",
-    subcommands = {GenerateCommand.class, InfoCommand.class, GrammarCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {GenerateCommand.class, InfoCommand.class, GrammarCommand.class, RefusalsCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -1,5 +1,8 @@
 package dev.sieve.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sieve.decoding.generate.GenerationResult;
+import dev.sieve.decoding.logits.LogitsProcessor;
 import dev.sieve.decoding.model.LanguageModel;
 import dev.sieve.decoding.refusal.RefusalDecision;
 import dev.sieve.decoding.refusal.RefusalPolicy;
@@ -15,9 +18,12 @@ import picocli.CommandLine.Option;
 /**
  * The refusal-token controls of {@code sieve generate}: per-category thresholds and biases at the first
  * response position, categories switched off, and the softmax temperature the thresholds compare against.
- * With none given, nothing is added to the chain.
+ * With none given, nothing is added to the chain. The jsonl result then carries
+ * {@code "refusal": {"refused", "category", "probability", "probabilities"}}: whether the answer opened with a
+ * refusal token, which category (null when it answered), the probability of the token it opened with, and
+ * every first-response token's probability.
  */
-public final class RefusalOptions {
+public final class RefusalOptions implements RequestOptions {
   @Option(names = "--refusal", arity = "1..*", paramLabel = "CATEGORY=TAU",
       description = "Refuse in CATEGORY iff its refusal token's probability at the first response position is at least TAU "
           + "(0..1), else answer; categories not named keep the model's own choice. Repeatable.")
@@ -35,6 +41,9 @@ public final class RefusalOptions {
       description = "Softmax temperature of the probabilities compared with --refusal thresholds (default: ${DEFAULT-VALUE}).")
   double temperature = 1.0;
 
+  private RefusalPolicy policy; // built once per model: immutable and shared by every request
+  private LanguageModel policyModel;
+
   /** Whether any refusal control was given. */
   public boolean requested() {
     return !thresholds.isEmpty() || !biases.isEmpty() || !disabled.isEmpty() || temperature != 1.0;
@@ -46,13 +55,45 @@ public final class RefusalOptions {
    * @throws dev.sieve.decoding.model.ModelException when the model has no refusal tokens
    * @throws IllegalArgumentException on a malformed setting or an unknown category
    */
-  public RefusalPolicy policy(LanguageModel model) {
+  public synchronized RefusalPolicy policy(LanguageModel model) {
+    if (policy != null && policyModel == model) {
+      return policy;
+    }
     RefusalPolicy.Builder b = RefusalPolicy.builder(RefusalTokens.of(model)).temperature(temperature)
         .thresholds(thresholds).biases(biases);
     for (String c : disabled) {
       b.disable(c.trim());
     }
-    return b.build();
+    policy = b.build();
+    policyModel = model;
+    return policy;
+  }
+
+  @Override
+  public List<LogitsProcessor> processors(GenerateContext ctx) {
+    return steering(ctx.model()).<List<LogitsProcessor>>map(List::of).orElse(List.of());
+  }
+
+  @Override
+  public void describe(GenerationResult result, ObjectNode json) {
+    Map<String, Object> m = result.measurements();
+    if (!requested() || !(m.get("refusal.refused") instanceof Boolean refused)) {
+      return;
+    }
+    ObjectNode r = json.putObject("refusal");
+    r.put("refused", refused);
+    if (refused) {
+      r.put("category", (String) m.get("refusal.category"));
+    } else {
+      r.putNull("category");
+    }
+    r.put("probability", (Double) m.get("refusal.probability"));
+    ObjectNode p = r.putObject("probabilities");
+    if (m.get("refusal.probabilities") instanceof Map<?, ?> probabilities) {
+      for (Map.Entry<?, ?> e : probabilities.entrySet()) {
+        p.put(String.valueOf(e.getKey()), ((Number) e.getValue()).doubleValue());
+      }
+    }
   }
 
   /** A fresh steering processor for one request, or empty when no refusal control was given. */

@@ -1,7 +1,5 @@
 package dev.sieve.cli;
 
-import dev.sieve.decoding.model.BundledModel;
-import dev.sieve.decoding.model.ModelException;
 import dev.sieve.decoding.model.OnnxLanguageModel;
 import dev.sieve.decoding.refusal.LabelledPrompt;
 import dev.sieve.decoding.refusal.RefusalCalibration;
@@ -15,7 +13,6 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,13 +29,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "refusals", mixinStandardHelpOptions = true,
     description = "Refusal tokens: calibrate per-category refusal thresholds on labelled prompts.",
     subcommands = {RefusalsCommand.Calibrate.class})
-public final class RefusalsCommand implements Runnable {
+public final class RefusalsCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  /** Without a subcommand: the usage, on stderr, and exit code 2 (as {@code sieve} itself). */
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return 2;
   }
 
   /** {@code sieve refusals calibrate --prompts labelled.jsonl --target CATEGORY=RATE...}. */
@@ -52,8 +51,8 @@ public final class RefusalsCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "DIR", description = "Model directory (default: the bundled model).")
-    Path model;
+    @picocli.CommandLine.Mixin
+    ModelOptions modelOptions = new ModelOptions();
 
     @Option(names = "--prompts", required = true, paramLabel = "FILE", description = "Labelled prompts, JSON lines.")
     Path prompts;
@@ -81,35 +80,29 @@ public final class RefusalsCommand implements Runnable {
     boolean crossCheck;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
       PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
-      try {
-        Map<String, Double> wanted = new LinkedHashMap<>();
-        for (String t : targets) {
-          RefusalPolicy.Assignment a = RefusalPolicy.Assignment.parse(t, "--target", "a refusal rate between 0 and 1");
-          wanted.put(a.category(), a.value());
-        }
-        List<LabelledPrompt> labelled = LabelledPrompt.readJsonl(prompts);
-        try (OnnxLanguageModel m = OnnxLanguageModel.load(model != null ? model : BundledModel.path())) {
-          RefusalTokens tokens = RefusalTokens.of(m);
-          RefusalScorer scorer = new RefusalScorer(m, tokens, batch);
-          long t0 = System.nanoTime();
-          RefusalCalibration calibration = RefusalCalibration.score(scorer, labelled, temperature);
-          double seconds = (System.nanoTime() - t0) / 1e9;
-          report(out, tokens, calibration, wanted, labelled.size(), seconds);
-        }
-        return 0;
-      } catch (NoSuchFileException e) {
-        err.println("sieve refusals calibrate: no such file: " + e.getFile());
-        return 2;
-      } catch (IOException e) {
-        err.println("sieve refusals calibrate: " + e.getMessage());
-        return 2;
-      } catch (IllegalArgumentException | ModelException e) {
-        err.println("sieve refusals calibrate: " + e.getMessage());
-        return 2;
+      Map<String, Double> wanted = new LinkedHashMap<>();
+      for (String t : targets) {
+        RefusalPolicy.Assignment a = RefusalPolicy.Assignment.parse(t, "--target", "a refusal rate between 0 and 1");
+        wanted.put(a.category(), a.value());
       }
+      if (!Files.isRegularFile(prompts)) {
+        throw new CliException("--prompts: " + prompts + (Files.exists(prompts) ? " is not a file" : " does not exist"));
+      }
+      if (batch < 1) {
+        throw new CliException("--batch: at least 1 prompt per forward, got " + batch);
+      }
+      List<LabelledPrompt> labelled = LabelledPrompt.readJsonl(prompts);
+      try (OnnxLanguageModel m = OnnxLanguageModel.load(modelOptions.directory())) {
+        RefusalTokens tokens = RefusalTokens.of(m);
+        RefusalScorer scorer = new RefusalScorer(m, tokens, batch);
+        long t0 = System.nanoTime();
+        RefusalCalibration calibration = RefusalCalibration.score(scorer, labelled, temperature);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        report(out, tokens, calibration, wanted, labelled.size(), seconds);
+      }
+      return 0;
     }
 
     private void report(PrintWriter out, RefusalTokens tokens, RefusalCalibration calibration, Map<String, Double> wanted,

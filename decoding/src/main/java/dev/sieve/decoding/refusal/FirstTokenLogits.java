@@ -39,8 +39,8 @@ public final class FirstTokenLogits {
       }
       first[k] = logits[ids[k]];
     }
-    // Every other token: its max, then sum of exp((l - max)/T); the first-response ids are skipped by
-    // marking them while scanning (they are few, so a linear check per id would also do, but this is O(V)).
+    // Every other token: its max, then the log of the sum of exp(l/T) taken relative to that max so it
+    // cannot overflow. The first-response ids are few, so a linear check per id is cheap.
     double max = Double.NEGATIVE_INFINITY;
     for (int v = 0; v < logits.length; v++) {
       if (!isFirst(ids, v) && logits[v] > max) {

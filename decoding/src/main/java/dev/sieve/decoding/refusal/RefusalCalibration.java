@@ -217,12 +217,12 @@ public final class RefusalCalibration {
     double bestTau = Double.NaN;
     double bestGap = Double.POSITIVE_INFINITY;
     for (int k = -1; k < ps.length; k++) {
+      if (k < 0 && ps.length > 0 && ps[0] >= 1.0) {
+        continue; // no threshold lies above a probability of 1
+      }
       double upper = k < 0 ? 1.0 : ps[k];
       double lower = k + 1 < ps.length ? ps[k + 1] : 0.0;
       double tau = placeBetween(lower, upper, k < 0);
-      if (k < 0 && ps.length > 0 && ps[0] >= 1.0) {
-        continue;
-      }
       double rate = rates(policy.toBuilder().threshold(category, tau).build()).refusalRate(i);
       double gap = Math.abs(rate - target);
       if (gap < bestGap - 1e-12) {
