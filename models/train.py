@@ -166,6 +166,12 @@ def main():
     ap.add_argument("--first-token-weight", type=float, default=1.0,
                     help="loss weight of the first response token ([respond] or a refusal token) relative to the "
                          "other tokens (the weighted mean keeps the loss scale)")
+    ap.add_argument("--loss-sample", type=float, default=1.0,
+                    help="compute the output layer and loss on this fraction of the ordinary target positions only "
+                         "(first response tokens always): less compute per step on a CPU")
+    ap.add_argument("--freeze-embeddings", action="store_true", help="keep the tied embedding/output matrix fixed")
+    ap.add_argument("--structured-keep", type=float, default=1.0,
+                    help="keep this fraction of the structured-output chat samples (template 'structured')")
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
@@ -181,6 +187,9 @@ def main():
     text = read_jsonl_gz(os.path.join(args.corpus, "text_train.jsonl.gz"), args.text_docs)
     stream = text_stream(tok, text)
     chat = read_jsonl_gz(os.path.join(args.corpus, "chat_train.jsonl.gz"), args.chat_samples or None)
+    if args.structured_keep < 1.0:
+        keep_rng = random.Random(args.seed + 1)
+        chat = [c for c in chat if c.get("template") != "structured" or keep_rng.random() < args.structured_keep]
     chat_rows = pack_chat(tok, chat, args.seq)
     val_stream = text_stream(tok, read_jsonl_gz(os.path.join(args.corpus, "text_val.jsonl.gz"), 400))
     val_chat = pack_chat(tok, read_jsonl_gz(os.path.join(args.corpus, "chat_val.jsonl.gz"), 1500), args.seq)
@@ -198,7 +207,9 @@ def main():
         model.load_state_dict(torch.load(args.init, map_location="cpu")["state_dict"])
     nparams = sum(p.numel() for p in model.parameters())
     print(f"params {nparams}", flush=True)
-    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    if args.freeze_embeddings:
+        model.model.embed_tokens.weight.requires_grad_(False)
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2 and p.requires_grad]
     nodecay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": nodecay, "weight_decay": 0.0}],
                             lr=args.lr, betas=(0.9, 0.95), eps=1e-8)
@@ -212,6 +223,7 @@ def main():
         return args.lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, p))))
 
     rng = np.random.default_rng(args.seed)
+    loss_gen = torch.Generator().manual_seed(args.seed)
     n_text = args.batch - args.chat_rows
     log = {"args": vars(args), "config": cfg.__dict__, "steps": args.steps, "batch": args.batch, "seq": S, "params": nparams, "device": str(dev),
            "loss": [], "evals": []}
@@ -227,16 +239,30 @@ def main():
         inp, tgt = x[:, :-1].clamp(min=0), x[:, 1:]
         for g in opt.param_groups:
             g["lr"] = lr_at(step)
-        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=amp):
-            logits, _ = model(inp)
-        if args.first_token_weight == 1.0:
-            loss = F.cross_entropy(logits.float().reshape(-1, cfg.vocab_size), tgt.reshape(-1), ignore_index=-1)
-        else:
-            ce = F.cross_entropy(logits.float().reshape(-1, cfg.vocab_size), tgt.reshape(-1), ignore_index=-1,
-                                 reduction="none")
+        if args.loss_sample < 1.0:
+            # output layer on a sample of positions: every first response token, a random share of the others
+            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=amp):
+                h, _ = model.model(inp)
             t = tgt.reshape(-1)
-            w = torch.where((t >= FIRST_IDS[0]) & (t <= FIRST_IDS[1]), args.first_token_weight, 1.0) * (t >= 0)
+            first = (t >= FIRST_IDS[0]) & (t <= FIRST_IDS[1])
+            pick = first | ((t >= 0) & (torch.rand(t.shape, generator=loss_gen) < args.loss_sample))
+            idx = pick.nonzero().squeeze(1)
+            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=amp):
+                lo = model.lm_head(h.reshape(-1, h.shape[-1])[idx])
+            ce = F.cross_entropy(lo.float(), t[idx], reduction="none")
+            w = torch.where(first[idx], args.first_token_weight * args.loss_sample, 1.0)
             loss = (ce * w).sum() / w.sum()
+        else:
+            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=amp):
+                logits, _ = model(inp)
+            if args.first_token_weight == 1.0:
+                loss = F.cross_entropy(logits.float().reshape(-1, cfg.vocab_size), tgt.reshape(-1), ignore_index=-1)
+            else:
+                ce = F.cross_entropy(logits.float().reshape(-1, cfg.vocab_size), tgt.reshape(-1), ignore_index=-1,
+                                     reduction="none")
+                t = tgt.reshape(-1)
+                w = torch.where((t >= FIRST_IDS[0]) & (t <= FIRST_IDS[1]), args.first_token_weight, 1.0) * (t >= 0)
+                loss = (ce * w).sum() / w.sum()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
