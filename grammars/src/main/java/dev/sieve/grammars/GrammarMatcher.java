@@ -260,12 +260,30 @@ public final class GrammarMatcher {
           if (acc < 0 || canContinue[t]) {
             int last = acc >= 0 ? acc : pureLast[d - 1];
             long[] r = reach[t];
-            boolean viable = last >= 0 && (allowed[last >>> 6] & (1L << last)) != 0;
+            boolean viable = false;
             for (int w = 0; !viable && w < r.length; w++) {
               viable = (r[w] & allowed[w]) != 0;
             }
-            if (!viable) {
+            boolean lastAllowed = last >= 0 && (allowed[last >>> 6] & (1L << last)) != 0;
+            if (!viable && !lastAllowed) {
               i = end[i];
+              continue;
+            }
+            // Viable only through a lexeme accepted before this byte: bytes are pending after it, and
+            // whether they can be lexed again after emitting it needs a real cursor (Cursor#viable).
+            boolean needsFlushProbe = !viable && acc < 0;
+            if (needsFlushProbe) {
+              materialize(d - 1);
+              Cursor c = byDepth[d];
+              c.copyFrom(byDepth[d - 1]);
+              pure[d] = false;
+              valid[d] = true;
+              if (!c.feed(b) || !c.viable()) {
+                i = end[i];
+                continue;
+              }
+              allowTokens(mask, tokenAt[i]);
+              i++;
               continue;
             }
             pure[d] = true;
