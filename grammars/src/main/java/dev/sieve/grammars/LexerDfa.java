@@ -24,7 +24,7 @@ final class LexerDfa {
   final int numStates;
   final int numLexemes;
   final int words; // longs per lexeme bitset
-  /** next[state * 256 + byte]: the next state, {@link #DEAD} when no lexeme continues. */
+  /** next[state * 256 + byte]: the next state, {@link #DEAD} when no lexeme continues (rows past numStates unused). */
   final int[] next;
   /** The first-declared lexeme accepting at each state, or -1. */
   final int[] acceptFirst;
@@ -97,74 +97,69 @@ final class LexerDfa {
       dfas[l] = toByteDfa(languages.get(l), workLimit);
       lexemeStates += dfas[l].accept.length;
     }
-    // Product construction over sparse tuples (lexeme, state) pairs, sorted by lexeme.
+    // Product construction over sparse tuples (lexeme, state) pairs, sorted by lexeme. Most product states
+    // past the first byte or two hold a single lexeme (one candidate string of a choice, a keyword, a
+    // number): those are numbered through a direct per-lexeme table instead of the tuple map, which with
+    // the dense transition rows written in place keeps compiling a per-request grammar cheap.
     Map<Key, Integer> ids = new HashMap<>();
     List<int[]> tuples = new ArrayList<>();
     tuples.add(new int[0]); // dead state
     ids.put(new Key(new int[0]), 0);
+    int[][] singles = new int[nl][]; // singles[l][s]: the product state of the tuple (l, s) alone; 0 unassigned
     int[] modeStart = new int[numModes];
-    ArrayDeque<Integer> work = new ArrayDeque<>();
+    int[] buf = new int[2 * nl];
     for (int m = 0; m < numModes; m++) {
-      int[] start = new int[0];
       int cnt = 0;
-      int[] buf = new int[2 * nl];
       for (int l = 0; l < nl; l++) {
         if (lexemeMode[l] == m && dfas[l].accept.length > 0 && hasAny(dfas[l], 0)) {
           buf[cnt++] = l;
           buf[cnt++] = 0;
         }
       }
-      start = Arrays.copyOf(buf, cnt);
       // Each mode gets its own start state even when tuples coincide (they cannot: lexemes differ).
-      Key k = new Key(start);
-      Integer id = ids.get(k);
-      if (id == null) {
-        id = tuples.size();
-        tuples.add(start);
-        ids.put(k, id);
-        work.add(id);
-      }
-      modeStart[m] = id;
+      modeStart[m] = stateOf(buf, cnt, dfas, singles, ids, tuples);
     }
-    IntList nextList = new IntList(1 << 16);
-    for (int b = 0; b < 256; b++) {
-      nextList.add(0);
-    }
-    int[] buf = new int[2 * nl];
-    // Process states in id order so that nextList rows line up with ids.
+    // Rows for about as many product states as the lexemes have states (a few more when lexemes overlap).
+    int[] next = new int[256 * (tuples.size() + lexemeStates + 16)];
+    // Process states in id order so that the rows of next line up with ids.
     int processed = 1;
     while (processed < tuples.size()) {
       int[] tuple = tuples.get(processed);
-      for (int b = 0; b < 256; b++) {
-        int cnt = 0;
-        for (int i = 0; i < tuple.length; i += 2) {
-          int l = tuple[i];
-          int ns = dfas[l].table[tuple[i + 1] * 256 + b];
-          if (ns >= 0) {
-            buf[cnt++] = l;
-            buf[cnt++] = ns;
+      int row = processed * 256;
+      if (next.length < row + 256) {
+        next = Arrays.copyOf(next, Math.max(row + 256, next.length * 2));
+      }
+      if (tuple.length == 2) {
+        int l = tuple[0];
+        int[] table = dfas[l].table;
+        int from = tuple[1] * 256;
+        for (int b = 0; b < 256; b++) {
+          int ns = table[from + b];
+          if (ns < 0) {
+            next[row + b] = DEAD;
+          } else {
+            buf[0] = l;
+            buf[1] = ns;
+            next[row + b] = stateOf(buf, 2, dfas, singles, ids, tuples);
           }
         }
-        int target;
-        if (cnt == 0) {
-          target = DEAD;
-        } else {
-          int[] nt = Arrays.copyOf(buf, cnt);
-          Key k = new Key(nt);
-          Integer id = ids.get(k);
-          if (id == null) {
-            id = tuples.size();
-            tuples.add(nt);
-            ids.put(k, id);
+      } else {
+        for (int b = 0; b < 256; b++) {
+          int cnt = 0;
+          for (int i = 0; i < tuple.length; i += 2) {
+            int l = tuple[i];
+            int ns = dfas[l].table[tuple[i + 1] * 256 + b];
+            if (ns >= 0) {
+              buf[cnt++] = l;
+              buf[cnt++] = ns;
+            }
           }
-          target = id;
+          next[row + b] = cnt == 0 ? DEAD : stateOf(buf, cnt, dfas, singles, ids, tuples);
         }
-        nextList.add(target);
       }
       processed++;
     }
-    int n = tuples.size();
-    int[] next = nextList.toArray();
+    int n = tuples.size(); // next keeps its spare rows: copying it to size would cost more than they do
     int[] acceptFirst = new int[n];
     int[][] accepts = new int[n][];
     int words = (nl + 63) >>> 6;
@@ -199,6 +194,34 @@ final class LexerDfa {
     propagate(next, n, reachAny);
     propagate(next, n, reachWin);
     return new LexerDfa(n, nl, next, acceptFirst, accepts, reachAny, reachWin, canContinue, modeStart, lexemeStates);
+  }
+
+  /** The product state of the tuple {@code buf[0, cnt)}, numbered (and queued) on first sight. */
+  private static int stateOf(int[] buf, int cnt, ByteDfa[] dfas, int[][] singles, Map<Key, Integer> ids,
+      List<int[]> tuples) {
+    if (cnt == 2) {
+      int l = buf[0];
+      int[] single = singles[l];
+      if (single == null) {
+        single = singles[l] = new int[dfas[l].accept.length];
+      }
+      int id = single[buf[1]];
+      if (id == 0) {
+        id = tuples.size();
+        tuples.add(new int[] {l, buf[1]});
+        single[buf[1]] = id;
+      }
+      return id;
+    }
+    int[] nt = Arrays.copyOf(buf, cnt);
+    Key k = new Key(nt);
+    Integer id = ids.get(k);
+    if (id == null) {
+      id = tuples.size();
+      tuples.add(nt);
+      ids.put(k, id);
+    }
+    return id;
   }
 
   private static boolean hasAny(ByteDfa d, int s) {
