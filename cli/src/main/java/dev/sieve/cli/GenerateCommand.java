@@ -67,6 +67,7 @@ public final class GenerateCommand implements Callable<Integer> {
   @Mixin RewardOptions reward = new RewardOptions();
   @Mixin PromptFileOptions promptFile = new PromptFileOptions();
   @Mixin RefusalOptions refusal = new RefusalOptions();
+  @Mixin BeamOptions beams = new BeamOptions();
 
   @Option(names = "--format", paramLabel = "FORMAT", description = "text (streamed) or jsonl (one JSON object). Default: ${DEFAULT-VALUE}.")
   Format format = Format.text;
@@ -93,6 +94,7 @@ public final class GenerateCommand implements Callable<Integer> {
     options.add(constraints);
     options.add(reward);
     options.add(speculative);
+    options.add(beams);
     return options;
   }
 
@@ -129,6 +131,7 @@ public final class GenerateCommand implements Callable<Integer> {
       if (logprobs != null) {
         config = Settings.build(withLogprobs(config, logprobs));
       }
+      config = beams.apply(config);
       RequestRunner runner = new RequestRunner(generator, dir, requestOptions());
       boolean chat = !raw && generator.chatTemplate().isPresent();
       if (input != null) {

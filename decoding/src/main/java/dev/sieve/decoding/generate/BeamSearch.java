@@ -3,6 +3,8 @@ package dev.sieve.decoding.generate;
 import dev.sieve.decoding.logits.LogitsProcessor;
 import dev.sieve.decoding.model.LanguageModel;
 import dev.sieve.decoding.sampling.GreedySampler;
+import dev.sieve.decoding.tokenizer.Vocabulary;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -23,9 +25,16 @@ public final class BeamSearch {
    *
    * @param tokens generated tokens, end of sequence left out
    * @param score the sum of the log-probabilities of the chosen tokens (end of sequence included)
-   * @param finishReason {@code EOS}, {@code CONSTRAINT} or {@code LENGTH}
+   * @param finishReason {@code EOS}, {@code CONSTRAINT}, {@code STOP} (a stop string, whose last token is
+   *     kept in {@code tokens}) or {@code LENGTH}
    */
   public record Beam(int[] tokens, double score, FinishReason finishReason) {}
+
+  /**
+   * A search's ended beams, best first, with the time spent in the prompt's forward pass and in all
+   * forward passes (the prompt's included).
+   */
+  public record Outcome(List<Beam> beams, long prefillNanos, long forwardNanos) {}
 
   private final LanguageModel model;
   private final int numBeams;
@@ -45,12 +54,15 @@ public final class BeamSearch {
     final float[] logits;
     final double score;
     final int[] tokens;
+    /** The output's bytes so far, when stop strings are watched (else empty). */
+    final byte[] bytes;
 
-    Live(SequenceDecoder seq, float[] logits, double score, int[] tokens) {
+    Live(SequenceDecoder seq, float[] logits, double score, int[] tokens, byte[] bytes) {
       this.seq = seq;
       this.logits = logits;
       this.score = score;
       this.tokens = tokens;
+      this.bytes = bytes;
     }
   }
 
@@ -61,10 +73,30 @@ public final class BeamSearch {
    * instances are used by the first beam). Returns the ended beams, best first, at most {@code numBeams}.
    */
   public List<Beam> search(int[] prompt, List<LogitsProcessor> chain, int[] eosTokenIds) {
+    return search(prompt, chain, eosTokenIds, List.of(), null).beams();
+  }
+
+  /**
+   * Searches from a prompt, also ending a beam when its output holds one of {@code stopStrings} (matched
+   * on the output's UTF-8 bytes, so {@code vocabulary} gives each token's bytes; it may be null when there
+   * are no stop strings).
+   */
+  public Outcome search(int[] prompt, List<LogitsProcessor> chain, int[] eosTokenIds, List<String> stopStrings,
+      Vocabulary vocabulary) {
+    byte[][] stops = new byte[stopStrings.size()][];
+    for (int i = 0; i < stops.length; i++) {
+      stops[i] = stopStrings.get(i).getBytes(StandardCharsets.UTF_8);
+    }
+    if (stops.length > 0 && vocabulary == null) {
+      throw new IllegalArgumentException("stop strings need the vocabulary");
+    }
     List<Beam> ended = new ArrayList<>();
     List<Live> live = new ArrayList<>();
+    long[] forward = {0}; // forward time of every decoder, added as each closes (a fork counts only its own)
     SequenceDecoder first = new SequenceDecoder(model, prompt, chain, GreedySampler.INSTANCE, true);
-    live.add(new Live(first, first.prefill(), 0, new int[0]));
+    float[] firstLogits = first.prefill();
+    long prefillNanos = first.forwardNanos();
+    live.add(new Live(first, firstLogits, 0, new int[0], new byte[0]));
     try {
       for (int step = 0; step < maxNewTokens && !live.isEmpty(); step++) {
         List<Candidate> candidates = new ArrayList<>();
@@ -94,26 +126,37 @@ public final class BeamSearch {
           seq.accept(c.token);
           if (contains(eosTokenIds, c.token)) {
             ended.add(new Beam(parent.tokens, c.score, FinishReason.EOS));
-            seq.close();
+            retire(seq, forward);
             continue;
           }
           int[] tokens = Arrays.copyOf(parent.tokens, parent.tokens.length + 1);
           tokens[tokens.length - 1] = c.token;
+          byte[] bytes = parent.bytes;
+          if (stops.length > 0) {
+            byte[] add = vocabulary.tokenBytes(c.token);
+            bytes = Arrays.copyOf(parent.bytes, parent.bytes.length + add.length);
+            System.arraycopy(add, 0, bytes, parent.bytes.length, add.length);
+            if (endsAStop(bytes, parent.bytes.length, stops)) {
+              ended.add(new Beam(tokens, c.score, FinishReason.STOP));
+              retire(seq, forward);
+              continue;
+            }
+          }
           if (seq.constraintFinished()) {
             ended.add(new Beam(tokens, c.score, FinishReason.CONSTRAINT));
-            seq.close();
+            retire(seq, forward);
             continue;
           }
           if (step + 1 == maxNewTokens) {
             ended.add(new Beam(tokens, c.score, FinishReason.LENGTH));
-            seq.close();
+            retire(seq, forward);
             continue;
           }
-          next.add(new Live(seq, seq.feed(c.token), c.score, tokens));
+          next.add(new Live(seq, seq.feed(c.token), c.score, tokens, bytes));
         }
         for (int b = 0; b < live.size(); b++) {
           if (children[b] == 0) {
-            live.get(b).seq.close(); // no child: pruned
+            retire(live.get(b).seq, forward); // no child: pruned
           }
         }
         live = next;
@@ -129,12 +172,30 @@ public final class BeamSearch {
       }
     } finally {
       for (Live l : live) {
-        l.seq.close();
+        retire(l.seq, forward);
       }
     }
     // Beams still live here were cut off by the check above (at the last step every beam ended).
     ended.sort(Comparator.comparingDouble(Beam::score).reversed());
-    return List.copyOf(ended.subList(0, Math.min(numBeams, ended.size())));
+    return new Outcome(List.copyOf(ended.subList(0, Math.min(numBeams, ended.size()))), prefillNanos,
+        forward[0]);
+  }
+
+  private static void retire(SequenceDecoder seq, long[] forward) {
+    forward[0] += seq.forwardNanos();
+    seq.close();
+  }
+
+  /** Whether a stop string occurs in {@code bytes} ending after {@code from} (the newly added bytes). */
+  private static boolean endsAStop(byte[] bytes, int from, byte[][] stops) {
+    for (byte[] stop : stops) {
+      for (int start = Math.max(0, from - stop.length + 1); start + stop.length <= bytes.length; start++) {
+        if (Arrays.equals(bytes, start, start + stop.length, stop, 0, stop.length)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static void logSoftmax(float[] x) {

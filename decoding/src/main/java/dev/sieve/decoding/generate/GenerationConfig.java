@@ -21,6 +21,8 @@ import java.util.OptionalLong;
 public final class GenerationConfig {
   /** The default draft tree: 80 nodes, as in the Token Recycling paper. */
   public static final int DEFAULT_DRAFT_TREE_SIZE = 80;
+  /** The most beams beam search takes (each beam holds its own KV cache). */
+  public static final int MAX_BEAMS = 64;
   private final int maxNewTokens;
   private final int minNewTokens;
   private final int[] eosTokenIds;
@@ -38,6 +40,7 @@ public final class GenerationConfig {
   private final int topLogprobs;
   private final SpeculativeMode speculative;
   private final int draftTreeSize;
+  private final int numBeams;
 
   private GenerationConfig(Builder b) {
     this.maxNewTokens = b.maxNewTokens;
@@ -57,6 +60,7 @@ public final class GenerationConfig {
     this.topLogprobs = b.topLogprobs;
     this.speculative = b.speculative;
     this.draftTreeSize = b.draftTreeSize;
+    this.numBeams = b.numBeams;
   }
 
   /** The transformers defaults: greedy, 256 new tokens at most, end-of-sequence ids from the vocabulary. */
@@ -114,6 +118,7 @@ public final class GenerationConfig {
     b.topLogprobs = topLogprobs;
     b.speculative = speculative;
     b.draftTreeSize = draftTreeSize;
+    b.numBeams = numBeams;
     return b;
   }
 
@@ -145,6 +150,8 @@ public final class GenerationConfig {
   public SpeculativeMode speculative() { return speculative; }
   /** Draft tree nodes (root included) for {@code recycle}, and the largest tree {@code auto} tries. */
   public int draftTreeSize() { return draftTreeSize; }
+  /** Beams of beam search; 1 (the default) is ordinary decoding by the sampler. */
+  public int numBeams() { return numBeams; }
 
   @Override
   public String toString() {
@@ -154,7 +161,8 @@ public final class GenerationConfig {
         + ", minP=" + minP + ", repetitionPenalty=" + repetitionPenalty + ", frequencyPenalty=" + frequencyPenalty
         + ", presencePenalty=" + presencePenalty + ", stop=" + stopStrings + ", seed=" + seed
         + ", logprobs=" + logprobs + "/" + topLogprobs
-        + (speculative != SpeculativeMode.NONE ? ", speculative=" + speculative.label() + "/" + draftTreeSize : "") + "]";
+        + (speculative != SpeculativeMode.NONE ? ", speculative=" + speculative.label() + "/" + draftTreeSize : "")
+        + (numBeams > 1 ? ", numBeams=" + numBeams : "") + "]";
   }
 
   /** Builds a {@link GenerationConfig}; every setter checks its value at once. */
@@ -176,8 +184,21 @@ public final class GenerationConfig {
     private int topLogprobs;
     private SpeculativeMode speculative = SpeculativeMode.NONE;
     private int draftTreeSize = DEFAULT_DRAFT_TREE_SIZE;
+    private int numBeams = 1;
 
     private Builder() {}
+
+    /**
+     * Beam search with {@code n} beams (transformers' {@code num_beams}, without sampling): the output is the
+     * ended beam of the highest sum of log-probabilities of the processed scores, so constraints and other
+     * processors apply to every beam, each with its own forked state. Needs {@code doSample(false)}; not
+     * with speculative decoding, logprobs or set-based prompts. 1 turns it off.
+     */
+    public Builder numBeams(int n) {
+      if (n < 1 || n > MAX_BEAMS) throw new IllegalArgumentException("the number of beams must be in [1, " + MAX_BEAMS + "], got " + n);
+      this.numBeams = n;
+      return this;
+    }
 
     /**
      * Speculative decoding (token recycling). The output is the same as without it, token for token;

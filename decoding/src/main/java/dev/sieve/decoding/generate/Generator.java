@@ -201,6 +201,9 @@ public final class Generator {
       throw new IllegalArgumentException("the prompt has " + prompt.length + " tokens; the model takes at most " + maxPositions);
     }
     int[] eos = config.eosTokenIds() != null ? config.eosTokenIds() : vocab.eosTokenIds();
+    if (config.numBeams() > 1) {
+      return generateBeams(request, config, prompt, eos, start);
+    }
     Sampler sampler = request.sampler() != null ? request.sampler() : factory.sampler(config);
     List<LogitsProcessor> chain = factory.processors(config, vocab, request.processors());
     GenerationListener listener = request.listener();
@@ -302,6 +305,81 @@ public final class Generator {
       }
       return result;
     }
+  }
+
+  /**
+   * Beam search ({@link GenerationConfig#numBeams()} beams): every beam runs the whole chain with its own
+   * forked processors, so a constraint holds in each. The best ended beam is the result; its tokens reach
+   * the listener when the search ends (beams cannot stream), then stop strings and the text are handled as
+   * in ordinary decoding.
+   */
+  private GenerationResult generateBeams(GenerationRequest request, GenerationConfig config, int[] prompt, int[] eos,
+      long start) {
+    int n = config.numBeams();
+    if (config.doSample()) {
+      throw new IllegalArgumentException("beam search (" + n + " beams) does not sample: set do_sample false");
+    }
+    if (config.speculative() != SpeculativeMode.NONE) {
+      throw new IllegalArgumentException("beam search (" + n + " beams) cannot be combined with speculative decoding");
+    }
+    if (config.logprobs()) {
+      throw new IllegalArgumentException("beam search (" + n + " beams) does not report logprobs");
+    }
+    if (request.kind() == GenerationRequest.PromptKind.SET_BASED) {
+      throw new IllegalArgumentException("beam search (" + n + " beams) does not take set-based prompts");
+    }
+    Vocabulary vocab = model.tokenizer().vocabulary();
+    int maxNew = config.maxNewTokens();
+    int maxPositions = model.capabilities().maxPositions();
+    if (maxPositions > 0) {
+      maxNew = Math.min(maxNew, maxPositions - prompt.length);
+    }
+    List<LogitsProcessor> chain = factory.processors(config, vocab, request.processors());
+    GenerationListener listener = request.listener();
+    BeamSearch.Beam best = null;
+    BeamSearch.Outcome outcome = null;
+    if (maxNew > 0) {
+      outcome = new BeamSearch(model, n, maxNew).search(prompt, chain, eos, config.stopStrings(), vocab);
+      best = outcome.beams().isEmpty() ? null : outcome.beams().get(0);
+    }
+    // No beam at all: the constraints allowed no token from the start.
+    FinishReason reason = maxNew <= 0 ? FinishReason.LENGTH : best == null ? FinishReason.CONSTRAINT : best.finishReason();
+    int[] tokens = best == null ? new int[0] : best.tokens();
+    StreamingDetokenizer detok = new StreamingDetokenizer(vocab);
+    StopStrings stops = new StopStrings(config.stopStrings());
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < tokens.length && !stops.stopped(); i++) {
+      String delta = stops.push(detok.push(tokens[i]));
+      text.append(delta);
+      if (listener != null) {
+        listener.onToken(i, tokens[i], delta, null);
+      }
+    }
+    if (!stops.stopped()) {
+      String tail = stops.push(detok.flush()) + stops.flush();
+      text.append(tail);
+      if (!tail.isEmpty() && listener != null) {
+        listener.onTrailingText(tail);
+      }
+    }
+    if (stops.stopped()) {
+      reason = FinishReason.STOP;
+    }
+    long end = System.nanoTime();
+    double prefillMs = outcome == null ? 0 : outcome.prefillNanos() / 1e6;
+    double totalMs = (end - start) / 1e6;
+    Map<String, Object> measurements = new LinkedHashMap<>();
+    measurements.put("beam_search.beams", n);
+    if (best != null) {
+      measurements.put("beam_search.score", best.score());
+    }
+    Timings timings = new Timings(prefillMs, Math.max(0, totalMs - prefillMs), outcome == null ? 0 : outcome.forwardNanos() / 1e6,
+        totalMs, tokens.length);
+    GenerationResult result = new GenerationResult(text.toString(), tokens, prompt, reason, List.of(), timings, measurements);
+    if (listener != null) {
+      listener.onFinish(result);
+    }
+    return result;
   }
 
   private static boolean contains(int[] ids, int id) {

@@ -1,0 +1,69 @@
+package dev.sieve.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The task scores: gold outputs score 1, empty outputs 0, partial outputs in between. */
+class TaskScoresTest {
+  @Test
+  void goldOutputsScoreOneAndEmptyOutputsZero() {
+    assertScores(new ClosedInformationExtraction());
+    assertScores(new EntityDisambiguation());
+    assertScores(new ConstituencyParsing());
+  }
+
+  private static <I> void assertScores(StructuredTask<I> task) {
+    StructuredTask.Score<I> gold = task.newScore();
+    StructuredTask.Score<I> empty = task.newScore();
+    for (I item : task.items()) {
+      gold.add(item, task.goldOutput(item));
+      empty.add(item, "");
+    }
+    assertEquals(1.0, gold.value(), 1e-12, task.name() + " " + gold.summary());
+    assertEquals(0.0, empty.value(), task.name() + " " + empty.summary());
+    assertTrue(task.items().size() >= 20, "a data set of 20 items or more");
+    assertEquals(2, task.demos().size());
+  }
+
+  @Test
+  void tripleF1CountsExactTriples() {
+    ClosedInformationExtraction task = new ClosedInformationExtraction();
+    ClosedInformationExtraction.Item item = task.items().stream().filter(i -> i.triples().size() == 2).findFirst().orElseThrow();
+    StructuredTask.Score<ClosedInformationExtraction.Item> s = task.newScore();
+    ClosedInformationExtraction.Triple t = item.triples().get(0);
+    s.add(item, t + " [s] " + t.subject() + " [r] wrote [o] " + t.object() + " [e]");
+    assertEquals("F1 0.500 (P 0.500, R 0.500)", s.summary());
+    assertEquals(Set.of(t), ClosedInformationExtraction.parse("noise " + t + " noise"));
+  }
+
+  @Test
+  void bracketF1IsOverSpansOfTwoOrMoreWordsAndNeedsTheSentencesWords() {
+    ConstituencyParsing.Tree tree = ConstituencyParsing.Tree.parse("(S (NP the cat) (VP (VBD sat) (ADVP very still)))");
+    assertEquals(List.of("the", "cat", "sat", "very", "still"), tree.leaves());
+    assertEquals(Set.of("S 0 5", "NP 0 2", "VP 2 5", "ADVP 3 5"), tree.brackets());
+    assertNull(ConstituencyParsing.Tree.parse("(S (NP the cat) sat"), "unbalanced");
+    assertNull(ConstituencyParsing.Tree.parse("(S the cat) sat"), "text after the tree");
+    assertNull(ConstituencyParsing.Tree.parse("the cat"), "no bracket");
+
+    ConstituencyParsing task = new ConstituencyParsing();
+    ConstituencyParsing.Item item = task.items().get(0); // (S (NP the dog) barked): brackets S 0 3, NP 0 2
+    StructuredTask.Score<ConstituencyParsing.Item> s = task.newScore();
+    s.add(item, "(S the (VP dog barked))");
+    assertEquals("F1 0.500 (P 0.500, R 0.500), leaves exact 1/1", s.summary());
+    StructuredTask.Score<ConstituencyParsing.Item> wrongWords = task.newScore();
+    wrongWords.add(item, "(S (NP the cat) barked)");
+    assertEquals("F1 0.000 (P 0.000, R 0.000), leaves exact 0/1", wrongWords.summary());
+  }
+
+  @Test
+  void aMalformedDataRowIsReportedWithItsLine() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TaskData.list("a;;b", "x.tsv:3"));
+    assertEquals("x.tsv:3: an empty item in 'a;;b'", e.getMessage());
+  }
+}
