@@ -29,10 +29,15 @@ final class OnnxKvCache implements KvCache {
   private long[][] positions;
   private final long[] nextPosition;
   private boolean closed;
-  /** Pinned output buffer for logits, reused while the shape stays the same (decode steps). */
-  OnnxTensor logitsScratch;
-  long[] logitsScratchShape;
+  /**
+   * Pinned output memory for logits: one direct buffer, grown when a forward needs more, and one tensor
+   * over its start per query length. Speculative decoding alternates plain steps and draft trees of
+   * varying sizes; a tensor per shape over shared memory spares a fresh direct buffer at every change.
+   */
   FloatBuffer logitsScratchBuffer;
+  /** Where the last forward's logits were written. */
+  FloatBuffer logitsRead;
+  final java.util.Map<Integer, OnnxTensor> logitsScratch = new java.util.HashMap<>();
 
   OnnxKvCache(OrtEnvironment env, int batch, int layers, int kvHeads, int headDim) {
     this.env = env;
@@ -268,6 +273,35 @@ final class OnnxKvCache implements KvCache {
     return OnnxTensor.createTensor(env, dst, new long[] {batch, kvHeads, n, headDim});
   }
 
+  /** Direct input memory reused from forward to forward: ids, mask, positions (longs) and the bias. */
+  private final java.nio.LongBuffer[] longInputs = new java.nio.LongBuffer[3];
+  private FloatBuffer floatInput;
+
+  /** {@code values} in reused direct memory (input {@code slot}: 0 ids, 1 mask, 2 positions), exactly as long. */
+  java.nio.LongBuffer longInput(int slot, long[] values) {
+    java.nio.LongBuffer buf = longInputs[slot];
+    if (buf == null || buf.capacity() < values.length) {
+      buf = ByteBuffer.allocateDirect(Math.max(64, values.length * 2) * Long.BYTES).order(ByteOrder.nativeOrder()).asLongBuffer();
+      longInputs[slot] = buf;
+    }
+    return buf.put(0, values).slice(0, values.length);
+  }
+
+  /** {@code values} (the attention bias) in reused direct memory, exactly as long. */
+  FloatBuffer floatInput(float[] values) {
+    if (floatInput == null || floatInput.capacity() < values.length) {
+      floatInput = ByteBuffer.allocateDirect(Math.max(1024, values.length * 2) * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+    return floatInput.put(0, values).slice(0, values.length);
+  }
+
+  void closeLogitsScratch() {
+    for (OnnxTensor t : logitsScratch.values()) {
+      t.close();
+    }
+    logitsScratch.clear();
+  }
+
   @Override
   public void close() {
     if (closed) {
@@ -282,9 +316,6 @@ final class OnnxKvCache implements KvCache {
         values[l].close();
       }
     }
-    if (logitsScratch != null) {
-      logitsScratch.close();
-      logitsScratch = null;
-    }
+    closeLogitsScratch();
   }
 }

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,6 +56,8 @@ import java.util.Optional;
  */
 public final class OnnxLanguageModel implements LanguageModel {
   static final float BLOCKED = -1e9f;
+  /** Longest query whose logits memory a cache keeps between forwards (decode steps and draft trees). */
+  static final int PINNED_MAX_QUERY = 128;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final OrtEnvironment env;
@@ -401,7 +402,7 @@ public final class OnnxLanguageModel implements LanguageModel {
     boolean advanced = false;
     OrtSession.Result result = null;
     try {
-      created.add(put(feed, "input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {b, s})));
+      created.add(put(feed, "input_ids", OnnxTensor.createTensor(env, cache.longInput(0, ids), new long[] {b, s})));
       if (hasAttentionMask) {
         long[] mask = new long[b * total];
         for (int r = 0; r < b; r++) {
@@ -410,32 +411,32 @@ public final class OnnxLanguageModel implements LanguageModel {
           }
           System.arraycopy(newMask[r], 0, mask, r * total + past, s);
         }
-        created.add(put(feed, "attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[] {b, total})));
+        created.add(put(feed, "attention_mask", OnnxTensor.createTensor(env, cache.longInput(1, mask), new long[] {b, total})));
       }
       if (caps.hasPositionIds()) {
         long[] pos = new long[b * s];
         for (int r = 0; r < b; r++) {
           System.arraycopy(newPos[r], 0, pos, r * s, s);
         }
-        created.add(put(feed, "position_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(pos), new long[] {b, s})));
+        created.add(put(feed, "position_ids", OnnxTensor.createTensor(env, cache.longInput(2, pos), new long[] {b, s})));
       }
       if (caps.hasAttentionBias()) {
         float[] bias = in.hasAttentionBias() ? in.attentionBias() : causalBias(cache, b, s, past, newMask);
-        created.add(put(feed, "attention_bias", OnnxTensor.createTensor(env, FloatBuffer.wrap(bias), new long[] {b, 1, s, total})));
+        created.add(put(feed, "attention_bias", OnnxTensor.createTensor(env, cache.floatInput(bias), new long[] {b, 1, s, total})));
       }
       for (int l = 0; l < caps.layers(); l++) {
         feed.put(pastKeyNames[l], cache.key(l));
         feed.put(pastValueNames[l], cache.value(l));
       }
       int rows = in.logitsMode() == ForwardInput.LogitsMode.ALL ? s : 1;
-      OnnxTensor logitsOut = pinnedLogits(cache, b, s);
+      OnnxTensor logitsOut = pinnedLogits(cache, b, s, created);
       result = session.run(feed, presentNames, Map.of("logits", logitsOut));
       for (int l = 0; l < caps.layers(); l++) {
         presentK[l] = (OnnxTensor) result.get(presentKeyNames[l]).orElseThrow();
         presentV[l] = (OnnxTensor) result.get(presentValueNames[l]).orElseThrow();
       }
       float[] out = new float[b * rows * vocabLimit];
-      FloatBuffer buf = cache.logitsScratchBuffer;
+      FloatBuffer buf = cache.logitsRead;
       for (int r = 0; r < b; r++) {
         int from = (r * s + (s - rows)) * vocabLimit;
         buf.get(from, out, r * rows * vocabLimit, rows * vocabLimit);
@@ -464,22 +465,32 @@ public final class OnnxLanguageModel implements LanguageModel {
     return t;
   }
 
-  /** A direct output buffer ONNX Runtime writes the logits into; reused by the cache while the shape stays. */
-  private OnnxTensor pinnedLogits(OnnxKvCache cache, int b, int s) throws OrtException {
-    long[] shape = {b, s, caps.vocabSize()};
-    if (cache.logitsScratch != null && java.util.Arrays.equals(cache.logitsScratchShape, shape)) {
-      return cache.logitsScratch;
+  /** A direct output buffer ONNX Runtime writes the logits into; kept by the cache, one tensor per query length. */
+  private OnnxTensor pinnedLogits(OnnxKvCache cache, int b, int s, List<OnnxTensor> created) throws OrtException {
+    int needed = b * s * caps.vocabSize();
+    if (s > PINNED_MAX_QUERY) {
+      // a long prefill: memory of its own, released with the forward rather than kept by the cache
+      FloatBuffer own = ByteBuffer.allocateDirect(needed * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+      OnnxTensor t = OnnxTensor.createTensor(env, own, new long[] {b, s, caps.vocabSize()});
+      created.add(t);
+      cache.logitsRead = own;
+      return t;
     }
-    if (cache.logitsScratch != null) {
-      cache.logitsScratch.close();
-      cache.logitsScratch = null;
+    OnnxTensor t = cache.logitsScratch.get(s);
+    if (t != null) {
+      cache.logitsRead = cache.logitsScratchBuffer;
+      return t;
     }
-    FloatBuffer buf = ByteBuffer.allocateDirect(b * s * caps.vocabSize() * Float.BYTES)
-        .order(ByteOrder.nativeOrder()).asFloatBuffer();
-    cache.logitsScratch = OnnxTensor.createTensor(env, buf, shape);
-    cache.logitsScratchBuffer = buf;
-    cache.logitsScratchShape = shape;
-    return cache.logitsScratch;
+    if (cache.logitsScratchBuffer == null || cache.logitsScratchBuffer.capacity() < needed) {
+      // the tensors over the old memory go with it; the new one leaves room for growth
+      cache.closeLogitsScratch();
+      int capacity = Math.max(needed, cache.logitsScratchBuffer == null ? 0 : cache.logitsScratchBuffer.capacity() * 2);
+      cache.logitsScratchBuffer = ByteBuffer.allocateDirect(capacity * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+    t = OnnxTensor.createTensor(env, cache.logitsScratchBuffer.slice(0, needed), new long[] {b, s, caps.vocabSize()});
+    cache.logitsScratch.put(s, t);
+    cache.logitsRead = cache.logitsScratchBuffer;
+    return t;
   }
 
   /**

@@ -28,6 +28,14 @@ public final class SpeculationTuner {
   /** A tree must be estimated this much faster than plain decoding to be chosen. */
   static final double MARGIN = 1.05;
   private static final double ALPHA = 0.1;
+  /**
+   * Cost estimates follow a lower sample faster than a higher one, and a sample more than twice the
+   * estimate counts as twice it: on a shared machine a forward's own cost is its floor (stalls, JIT
+   * compilation and other processes only add), and an inflated estimate would keep a size from being
+   * chosen for hundreds of forwards. The first {@link #WARMUP} samples keep their minimum.
+   */
+  private static final double ALPHA_DOWN = 0.5;
+  private static final double ALPHA_UP = 0.1;
 
   private final int[] sizes;
   private final double[] cost;
@@ -122,7 +130,13 @@ public final class SpeculationTuner {
     if (i < 0) {
       return;
     }
-    cost[i] = costSamples[i] == 0 ? nanos : cost[i] + ALPHA * (nanos - cost[i]);
+    if (costSamples[i] == 0) {
+      cost[i] = nanos;
+    } else if (costSamples[i] < WARMUP || nanos < cost[i]) {
+      cost[i] = costSamples[i] < WARMUP ? Math.min(cost[i], nanos) : cost[i] + ALPHA_DOWN * (nanos - cost[i]);
+    } else {
+      cost[i] += ALPHA_UP * (Math.min(nanos, 2 * cost[i]) - cost[i]);
+    }
     costSamples[i]++;
   }
 

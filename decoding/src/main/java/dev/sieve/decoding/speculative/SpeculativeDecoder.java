@@ -29,8 +29,9 @@ import java.util.Map;
  * point masses: a node's children are accepted with total probability equal to their probability under
  * the processed target distribution, the most that any lossless rule can accept from deterministic drafts.
  *
- * <p>Drafting: the {@link TokenRecycler}'s matrix fills the template breadth by breadth from the root;
- * the sequence's {@link TokenConstraint}s prune it (forks walk it), end-of-sequence tokens end their
+ * <p>Drafting: an {@link NgramDrafter} chain first (what followed the latest earlier occurrence of the
+ * last 2 to 4 tokens, up to {@link #MAX_CHAIN} deep), then the {@link TokenRecycler}'s matrix fills the
+ * template breadth by breadth from the root in the nodes left; the sequence's {@link TokenConstraint}s prune it (forks walk it), end-of-sequence tokens end their
  * branch, and depth is limited to the tokens still wanted and the model's positions. After every forward
  * the matrix row of every fed token is overwritten with the top-k at its position, and every chosen
  * token is promoted to the front of its predecessor's row.
@@ -50,6 +51,19 @@ public final class SpeculativeDecoder {
   private final int[] eos;
   private final List<TokenConstraint> constraints;
   private final DraftTree tree;
+  private final NgramDrafter ngrams = new NgramDrafter();
+  /**
+   * While {@code auto} decodes plainly: the tree it would have verified, walked with the tokens actually
+   * chosen, so the tuner learns what trees would yield without paying for them (null when none is open).
+   */
+  private DraftTree shadow;
+  private int shadowNode;
+  private int shadowSize;
+  private final int[] shadowPath;
+  private int shadowLength;
+  /** The largest tree drafted in the shadow. */
+  static final int SHADOW_SIZE = 16;
+  private final int[] chain = new int[MAX_CHAIN];
   private final int[] path;
   private int pathLength;
   /** The current tree's logits, or null when the last forward was plain. */
@@ -63,6 +77,8 @@ public final class SpeculativeDecoder {
   private final java.util.BitSet discarded = new java.util.BitSet();
   /** Rejected slots tolerated in the cache before it is compacted (and at least a quarter of it). */
   static final int COMPACT_AT = 256;
+  /** The deepest n-gram chain drafted (deeper than the template: a repeated phrase is often accepted whole). */
+  static final int MAX_CHAIN = 10;
   private int compactions;
   private int plainSteps;
   // statistics
@@ -103,7 +119,8 @@ public final class SpeculativeDecoder {
     }
     this.constraints = List.copyOf(cs);
     this.tree = new DraftTree(this.template.size());
-    this.path = new int[this.template.maxDepth() + 1];
+    this.path = new int[Math.max(this.template.maxDepth(), MAX_CHAIN) + 1];
+    this.shadowPath = new int[path.length];
   }
 
   /** Whether drafts are verified as trees (else as a single chain: the model lacks attention_bias). */
@@ -148,20 +165,32 @@ public final class SpeculativeDecoder {
     }
     long t0 = System.nanoTime();
     closeTree();
+    if (shadow != null) {
+      walkShadow(token);
+    }
     int size = tuner != null ? tuner.choose() : fixedSize;
-    int depth = Math.min(template.maxDepth(), wanted);
+    if (size > 1) {
+      shadowLength = 0; // a real tree now: the shadow's walk would skip the tokens the tree serves
+    }
+    int depth = Math.min(Math.max(template.maxDepth(), MAX_CHAIN), wanted);
     if (maxPositions > 0) {
       depth = Math.min(depth, (int) (maxPositions - 1 - cache.nextPosition(0)));
     }
     if (size > 1 && depth > 0) {
-      TreeTemplate t = template.prefix(size);
-      recycler.draft(token, t, depth, new ConstraintPruner(constraints, eos), tree);
+      // an n-gram chain first (it takes at most size - 1 nodes), the recycled template in the rest
+      int chained = ngrams.draft(seq.history(), Math.min(size - 1, depth), chain);
+      // a model without tree attention verifies one chain: the n-gram chain where there is one
+      TreeTemplate t = chained > 0 && !treeAttention ? template.prefix(1) : template.prefix(size - chained);
+      recycler.draft(token, chain, chained, t, depth, new ConstraintPruner(constraints, eos), tree);
     } else {
       tree.reset(token);
     }
     forwards++;
     served++;
     if (tree.size() == 1) {
+      if (tuner != null && size == 1 && depth > 0 && shadowLength == 0) {
+        openShadow(token, depth);
+      }
       Logits l = seq.forward(ForwardInput.of(token));
       // while auto decodes plainly, recycling every forward would cost a few percent of a small model's
       // step for drafts nobody uses; one in four keeps the matrix warm for re-measuring trees
@@ -199,6 +228,39 @@ public final class SpeculativeDecoder {
     // the cost of this size includes compacting the cache afterwards: recorded in closeTree
     pendingNanos = System.nanoTime() - t0;
     return row;
+  }
+
+  /** Drafts the tree a plain step of {@code auto} does not verify, to be walked by the coming tokens. */
+  private void openShadow(int token, int depth) {
+    if (shadow == null) {
+      shadow = new DraftTree(SHADOW_SIZE + MAX_CHAIN);
+    }
+    shadowSize = Math.min(SHADOW_SIZE, template.size());
+    if (shadowSize < 2) {
+      return;
+    }
+    int chained = ngrams.draft(seq.history(), Math.min(shadowSize - 1, depth), chain);
+    TreeTemplate t = chained > 0 && !treeAttention ? template.prefix(1) : template.prefix(shadowSize - chained);
+    // no pruning: a token the constraints reject is never chosen, so it cannot change what is accepted
+    recycler.draft(token, chain, chained, t, depth, DraftFilter.NONE, shadow);
+    shadowNode = 0;
+    shadowLength = shadow.size() > 1 ? 1 : 0;
+  }
+
+  /** Follows the shadow tree with the token just chosen; where it leaves the tree, tells the tuner what it yielded. */
+  private void walkShadow(int token) {
+    if (shadowLength == 0) {
+      return;
+    }
+    int c = shadow.child(shadowNode, token);
+    if (c >= 0) {
+      shadowNode = c;
+      shadowPath[shadowLength - 1] = shadow.templateId(c);
+      shadowLength++;
+      return;
+    }
+    tuner.recordAcceptance(shadowSize, shadowPath, shadowLength - 1);
+    shadowLength = 0;
   }
 
   /** Keeps the accepted path of the current tree in the cache and drops the rest. */

@@ -164,11 +164,40 @@ public final class TokenRecycler {
    * The walk is depth first (so a stateful filter can accept and roll back); the result is breadth first.
    */
   public void draft(int root, TreeTemplate template, int maxDepth, DraftFilter filter, DraftTree out) {
+    draft(root, null, 0, template, maxDepth, filter, out);
+  }
+
+  /**
+   * As {@link #draft(int, TreeTemplate, int, DraftFilter, DraftTree)}, with a drafted chain under the root
+   * first ({@code chain[0, chainLength)}, e.g. from an {@link NgramDrafter}): its nodes come before the
+   * template's, up to the first token the filter disallows, and the template's nodes that would repeat a
+   * chain node (same parent, same token) merge into it, their subtrees too. Chain node {@code i} (depth
+   * {@code i + 1}) gets template id {@code i + 1}: it counts as in every tree larger than its depth.
+   */
+  public void draft(int root, int[] chain, int chainLength, TreeTemplate template, int maxDepth, DraftFilter filter,
+      DraftTree out) {
     if (template.candidatesNeeded() > k) {
       throw new IllegalArgumentException(template + " uses " + template.candidatesNeeded() + " candidates per token; this recycler keeps " + k);
     }
     out.reset(root);
     if (maxDepth > 0 && root >= 0 && root < vocabSize) {
+      int entered = 0;
+      int parent = 0;
+      for (int i = 0; i < Math.min(chainLength, maxDepth); i++) {
+        int t = chain[i];
+        if (t < 0 || t >= vocabSize || !filter.allows(t)) {
+          break;
+        }
+        parent = out.add(t, parent, i + 1);
+        if (!filter.expands(t)) {
+          break;
+        }
+        filter.enter(t);
+        entered++;
+      }
+      for (; entered > 0; entered--) {
+        filter.leave();
+      }
       fill(template, 0, 0, root, maxDepth, filter, out);
       out.sortBreadthFirst();
     }
@@ -178,11 +207,18 @@ public final class TokenRecycler {
       DraftTree out) {
     for (int c : template.children(templateNode)) {
       int t = next[token * k + template.rank(c)];
-      if (t < 0 || !filter.allows(t)) {
+      if (t < 0) {
         continue;
       }
-      int idx = out.add(t, treeNode, c);
-      if (out.depth(idx) < maxDepth && template.children(c).length > 0 && t < vocabSize && filter.expands(t)) {
+      // a chain node already holds t here: the template's subtree goes under it
+      int idx = out.child(treeNode, t);
+      if (idx < 0) {
+        if (!filter.allows(t)) {
+          continue;
+        }
+        idx = out.add(t, treeNode, c);
+      }
+      if (out.depth(idx) < maxDepth && template.children(c).length > 0 && filter.expands(t)) {
         filter.enter(t);
         fill(template, c, idx, t, maxDepth, filter, out);
         filter.leave();

@@ -9,6 +9,7 @@ import dev.sieve.decoding.logits.LogitsProcessor;
 import dev.sieve.decoding.logits.TokenHistory;
 import dev.sieve.decoding.model.OnnxLanguageModel;
 import dev.sieve.decoding.model.TestModels;
+import dev.sieve.decoding.speculative.SpeculationTuner;
 import dev.sieve.decoding.speculative.SpeculativeMode;
 import java.util.ArrayList;
 import java.util.List;
@@ -296,6 +297,34 @@ class SpeculativeGenerationTest {
         assertEquals(false, s.measurements().get("speculative.tree_attention"));
         assertTrue(String.valueOf(s.measurements().get("speculative.note")).contains("single chain"));
       }
+    }
+  }
+
+  /**
+   * Where {@code auto} decodes plainly, it still drafts the tree it would verify and walks it with the
+   * tokens chosen: the tuner learns what trees would yield on this text without a tree forward, so it can
+   * switch to trees when the text turns repetitive.
+   */
+  @Test
+  void autoDecodingPlainlyLearnsWhatTreesWouldYieldFromShadowTrees() {
+    Generator g = new Generator(model, StandardChainFactory.INSTANCE);
+    SpeculationTuner tuner = g.tuner(80);
+    // measured costs (more than the tuner's warm-up) that make every tree lose: auto decodes plainly
+    for (int i = 0; i < 8; i++) {
+      tuner.recordCost(1, 1_000_000);
+      tuner.recordCost(4, 50_000_000);
+    }
+    assertEquals(1, tuner.bestSize());
+    assertTrue(Double.isNaN(tuner.acceptedPerForward(8)));
+    GenerationConfig plain = base(64).doSample(false).build();
+    GenerationRequest req = GenerationRequest.text("one two three four one two three four one two three four one two");
+    GenerationResult p = g.generate(req.withConfig(plain));
+    GenerationResult s = g.generate(req.withConfig(spec(plain, SpeculativeMode.AUTO, 80)));
+    assertSameOutput(p, s, "auto, plain by cost");
+    int treeForwards = (Integer) s.measurements().get("speculative.tree_forwards");
+    assertTrue(treeForwards <= 2, "at most a re-measurement of the smallest tree: " + s.measurements());
+    for (int size : new int[] {4, 8, 16}) {
+      assertTrue(tuner.acceptedPerForward(size) >= 2.0, size + " nodes would have yielded 2 or more tokens per forward: " + tuner);
     }
   }
 

@@ -156,4 +156,48 @@ class TokenRecyclerTest {
     rec.draft(15, t, 5, DraftFilter.NONE, tree);
     assertEquals(1, tree.size());
   }
+
+  @Test
+  void aDraftedChainComesFirstAndTheTemplateMergesIntoIt() {
+    int v = 20;
+    TokenRecycler rec = new TokenRecycler(v, 2);
+    // 1 -> {2, 3}, 2 -> {4, 5}, 9 -> {10, 11}
+    int[][] next = {{1, 2, 3}, {2, 4, 5}, {9, 10, 11}};
+    for (int[] n : next) {
+      float[] s = new float[v];
+      Arrays.fill(s, -5);
+      s[n[1]] = 2;
+      s[n[2]] = 1;
+      rec.update(n[0], s, 0);
+    }
+    TreeTemplate t = TreeTemplate.ofPaths(new int[][] {{0}, {1}, {0, 0}});
+    DraftTree tree = new DraftTree(4);
+    // the chain 2 9 10 under root 1: the template's 2 (rank 0) merges into the chain's 2, and its child 4
+    // hangs beside the chain's 9; the template's 3 is a new sibling
+    rec.draft(1, new int[] {2, 9, 10}, 3, t, 5, DraftFilter.NONE, tree);
+    assertArrayEquals(new int[] {1, 2, 3, 9, 4, 10}, tree.tokens());
+    assertArrayEquals(new int[] {-1, 0, 0, 1, 1, 3}, IntStream.range(0, tree.size()).map(tree::parent).toArray());
+    assertEquals(3, tree.templateId(tree.child(3, 10)), "chain node i + 1 deep has template id i + 1");
+    // a chain is cut at the first token the filter rejects, and at the depth limit
+    rec.draft(1, new int[] {2, 9, 10}, 3, TreeTemplate.chain(0), 5, new DraftFilter() {
+      @Override
+      public boolean allows(int token) {
+        return token != 10;
+      }
+
+      @Override
+      public boolean expands(int token) {
+        return true;
+      }
+
+      @Override
+      public void enter(int token) {}
+
+      @Override
+      public void leave() {}
+    }, tree);
+    assertArrayEquals(new int[] {1, 2, 9}, tree.tokens());
+    rec.draft(1, new int[] {2, 9, 10}, 3, TreeTemplate.chain(0), 1, DraftFilter.NONE, tree);
+    assertArrayEquals(new int[] {1, 2}, tree.tokens());
+  }
 }
