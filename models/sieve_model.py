@@ -192,7 +192,9 @@ class SieveLM(nn.Module):
 
 
 class RewardLM(nn.Module):
-    """Trunk + reward heads. RAD: r = sigmoid(w.h + b). ARM: r(x, v) = sigmoid(w_b.h + c + e_v^T W h)."""
+    """Trunk + reward heads. RAD: r = sigmoid(w.h + b). ARM: r(x, v) = sigmoid(w_b.h + c + e_v^T W h), for every
+    vocabulary token v, or only for the tokens in `candidate_ids` [c] when given (output [b, s, c]): guidance
+    scores only the base model's top-k, so the graph need not multiply by the whole embedding matrix."""
 
     def __init__(self, c: Config, kind: str):
         super().__init__()
@@ -205,12 +207,13 @@ class RewardLM(nn.Module):
             nn.init.zeros_(self.arm_W.weight)
         SieveLM._init(self.model.embed_tokens)
 
-    def forward(self, input_ids, position_ids=None, mask=None, past=None):
+    def forward(self, input_ids, position_ids=None, mask=None, past=None, candidate_ids=None):
         h, presents = self.model(input_ids, position_ids, mask, past)
         base = self.score(h)  # [b,s,1]
         if self.kind == "rad":
             return base.squeeze(-1), presents
-        logits = base + torch.matmul(self.arm_W(h), self.model.embed_tokens.weight.t())  # [b,s,V]
+        emb = self.model.embed_tokens.weight if candidate_ids is None else self.model.embed_tokens(candidate_ids)
+        logits = base + torch.matmul(self.arm_W(h), emb.t())  # [b,s,V] or [b,s,c]
         return logits, presents
 
 
@@ -224,10 +227,16 @@ class OnnxWrapper(nn.Module):
         self.L = net.c.num_hidden_layers
 
     def forward(self, input_ids, attention_mask, position_ids, *rest):
+        candidates = None
+        if self.out_kind == "rewards":  # ARM: the candidate ids come last
+            rest, candidates = rest[:-1], rest[-1]
         past_flat, attention_bias = rest[:-1], rest[-1]
         past = [(past_flat[2 * i], past_flat[2 * i + 1]) for i in range(self.L)]
         mask = build_mask(attention_mask, attention_bias)
-        out, presents = self.net(input_ids, position_ids, mask, past)
+        if candidates is None:
+            out, presents = self.net(input_ids, position_ids, mask, past)
+        else:
+            out, presents = self.net(input_ids, position_ids, mask, past, candidates)
         if self.out_kind in ("reward", "rewards"):
             out = torch.sigmoid(out)
         flat = [t for kv in presents for t in kv]
@@ -239,6 +248,8 @@ def io_names(L, out_name="logits"):
     for i in range(L):
         ins += [f"past_key_values.{i}.key", f"past_key_values.{i}.value"]
     ins.append("attention_bias")
+    if out_name == "rewards":
+        ins.append("candidate_ids")  # ARM: rewards[b, t, j] = reward of appending candidate_ids[j] after t
     outs = [out_name]
     for i in range(L):
         outs += [f"present.{i}.key", f"present.{i}.value"]
@@ -258,18 +269,23 @@ def export_onnx(net, path, out_name="logits", opset=17):
     for _ in range(c.num_hidden_layers):
         past += [torch.randn(b, c.num_key_value_heads, p, c.head_dim), torch.randn(b, c.num_key_value_heads, p, c.head_dim)]
     bias = causal_bias(b, s, p)
+    extra_in = (torch.tensor([5, 0, 17, 3], dtype=torch.long),) if out_name == "rewards" else ()
     ins, outs = io_names(c.num_hidden_layers, out_name)
     dyn = {"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "total"},
            "position_ids": {0: "batch", 1: "seq"}, "attention_bias": {0: "batch", 2: "seq", 3: "total"}}
-    for n in ins[3:-1]:
-        dyn[n] = {0: "batch", 2: "past"}
+    for n in ins:
+        if n.startswith("past_key_values."):
+            dyn[n] = {0: "batch", 2: "past"}
     dyn[out_name] = {0: "batch", 1: "seq"}
+    if out_name == "rewards":
+        dyn["candidate_ids"] = {0: "candidates"}
+        dyn[out_name][2] = "candidates"
     for n in outs[1:]:
         dyn[n] = {0: "batch", 2: "total"}
     with torch.no_grad():
         # the TorchScript exporter; `dynamo` exists (and must be turned off) only from PyTorch 2.x on
         extra = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
-        torch.onnx.export(w, (ids, am, pos, *past, bias), path, input_names=ins, output_names=outs,
+        torch.onnx.export(w, (ids, am, pos, *past, bias, *extra_in), path, input_names=ins, output_names=outs,
                           dynamic_axes=dyn, opset_version=opset, do_constant_folding=True, **extra)
     dedupe_transposed(path)
     return path

@@ -149,7 +149,7 @@ def export_dir(model, kind, cfg, out, tok, base_dir, report):
         "reward_kind": kind, "output": name, "attention_bias": True,
         "reward": "probability that the text so far is positive (AFINN-165 labels); sigmoid in [0, 1]",
         "semantics": ("reward[b, t] = reward of the prefix ending at position t" if kind == "rad" else
-                      "rewards[b, t, v] = reward of appending token v after position t: "
+                      "rewards[b, t, j] = reward of appending token v = candidate_ids[j] after position t: "
                       "sigmoid(w_b.h_t + b + e_v^T W h_t)"),
         "base_tokenizer": "same tokenizer.json as sieve-tiny", "heldout_sign_accuracy": report["accuracy"],
     }
@@ -167,10 +167,14 @@ def export_dir(model, kind, cfg, out, tok, base_dir, report):
         pos = torch.arange(s)[None]
         past = [torch.zeros(1, cfg.num_key_value_heads, 0, cfg.head_dim) for _ in range(2 * cfg.num_hidden_layers)]
         bias = causal_bias(1, s, 0)
+        # ARM: every vocabulary token as a candidate, so the whole reward row is compared
+        extra = (torch.arange(cfg.vocab_size),) if kind == "arm" else ()
         with torch.no_grad():
-            tout = wrap(inp, am, pos, *past, bias)[0].numpy()
+            tout = wrap(inp, am, pos, *past, bias, *extra)[0].numpy()
         feeds = {"input_ids": inp.numpy(), "attention_mask": am.numpy(), "position_ids": pos.numpy(),
                  "attention_bias": bias.numpy()}
+        if kind == "arm":
+            feeds["candidate_ids"] = extra[0].numpy()
         for i in range(cfg.num_hidden_layers):
             feeds[f"past_key_values.{i}.key"] = past[2 * i].numpy()
             feeds[f"past_key_values.{i}.value"] = past[2 * i + 1].numpy()
@@ -210,6 +214,12 @@ def main():
     ap.add_argument("--max-steps", type=int, default=3000)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--seed", type=int, default=1234)
+    # reward-model size (the bundled ARM is smaller than the base model so that guidance stays cheap)
+    ap.add_argument("--hidden", type=int, default=128)
+    ap.add_argument("--layers", type=int, default=4)
+    ap.add_argument("--heads", type=int, default=4)
+    ap.add_argument("--kv-heads", type=int, default=2)
+    ap.add_argument("--inter", type=int, default=344)
     args = ap.parse_args()
     torch.manual_seed(args.seed)
     tok = Tokenizer.from_file(os.path.join(args.base, "tokenizer.json"))
@@ -218,8 +228,8 @@ def main():
     val = (ids[:n_val], lens[:n_val], labels[:n_val])
     tr = (ids[n_val:], lens[n_val:], labels[n_val:])
     print(f"train {len(tr[0])} held-out {n_val}", flush=True)
-    cfg = Config(hidden_size=128, num_hidden_layers=4, num_attention_heads=4, num_key_value_heads=2,
-                 intermediate_size=344)
+    cfg = Config(hidden_size=args.hidden, num_hidden_layers=args.layers, num_attention_heads=args.heads,
+                 num_key_value_heads=args.kv_heads, intermediate_size=args.inter)
     log = {"train_sentences": len(tr[0]), "heldout_sentences": n_val}
     rad = RewardLM(cfg, "rad")
     t0 = time.time()
@@ -248,7 +258,7 @@ def main():
     log["rad_loss_summary"] = [float(np.mean(log["rad_loss"][i:i + 25])) for i in range(0, len(log["rad_loss"]), 100)]
     log["arm_loss_summary"] = [float(np.mean(log["arm_loss"][i:i + 25])) for i in range(0, len(log["arm_loss"]), 100)]
     os.makedirs(os.path.join(MODELS, "build"), exist_ok=True)
-    with open(os.path.join(MODELS, "build", "reward_log.json"), "w") as f:
+    with open(os.path.join(MODELS, "build", f"reward_log_h{args.hidden}_l{args.layers}.json"), "w") as f:
         json.dump(log, f, indent=1)
     print(json.dumps({k: v for k, v in log.items() if not k.endswith("_loss")}, indent=1))
 

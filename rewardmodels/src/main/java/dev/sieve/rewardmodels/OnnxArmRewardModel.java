@@ -12,7 +12,10 @@ import java.util.Optional;
  *
  * <p>The directory holds {@code model.onnx} with output {@code rewards} [batch, seq, vocab] (values in
  * [0, 1]) and the decoder's inputs and {@code present.*} outputs, {@code config.json} with
- * {@code "sieve": {"reward_kind": "arm"}}, and {@code tokenizer.json}.
+ * {@code "sieve": {"reward_kind": "arm"}}, and {@code tokenizer.json}. A graph that also takes
+ * {@code candidate_ids} [c] returns {@code rewards} [batch, seq, c] for those tokens only: {@link #newScorer()}'s
+ * {@code score} then feeds just the candidates it is asked about (guidance's top-k), so a step's reward
+ * forward does not multiply by the whole embedding matrix; {@link #rewardsAfter} feeds every id.
  */
 public final class OnnxArmRewardModel implements RewardModel {
   private final RewardOnnxSession session;
@@ -80,8 +83,10 @@ public final class OnnxArmRewardModel implements RewardModel {
   }
 
   static final class Scorer extends OnnxRewardScorer {
-    /** Rewards at the last position of the prefix, when the cache covers the whole prefix. */
+    /** Rewards of every vocabulary token at the last position of the prefix, when computed for it. */
     private float[] last;
+    /** Every token id, the candidates of a whole-vocabulary forward (graphs that take candidate ids). */
+    private int[] everyId;
 
     Scorer(RewardOnnxSession session, RewardCache cache, int[] tokens, int length, float[] last) {
       super(session, cache, tokens, length);
@@ -97,24 +102,57 @@ public final class OnnxArmRewardModel implements RewardModel {
     float[] allRewards() {
       requirePrefix();
       if (last == null) {
-        if (cache.length() == length) {
-          cache.truncate(length - 1); // the last token's row is needed again: feed it anew
-        }
-        int past = cache.length();
-        int m = length - past;
-        int[] ids = Arrays.copyOfRange(tokens, past, length);
-        long[] positions = new long[m];
-        for (int i = 0; i < m; i++) {
-          positions[i] = past + i;
-        }
         int v = session.vocabSize;
-        last = forward(ids, positions, causal(past, m, 0), (m - 1) * v, v);
+        if (session.takesCandidates) {
+          if (everyId == null) {
+            everyId = new int[v];
+            for (int i = 0; i < v; i++) {
+              everyId[i] = i;
+            }
+          }
+          last = forwardLast(everyId, v);
+        } else {
+          last = forwardLast(null, v);
+        }
       }
       return last;
     }
 
+    /**
+     * One forward over the pending tokens (at least the last one, fed anew when the cache already holds it);
+     * returns the last position's rewards, of the {@code count} candidates or of the whole vocabulary.
+     */
+    private float[] forwardLast(int[] candidates, int count) {
+      if (cache.length() == length) {
+        cache.truncate(length - 1); // the last token's row is needed again: feed it anew
+      }
+      int past = cache.length();
+      int m = length - past;
+      int[] ids = Arrays.copyOfRange(tokens, past, length);
+      long[] positions = new long[m];
+      for (int i = 0; i < m; i++) {
+        positions[i] = past + i;
+      }
+      long t0 = System.nanoTime();
+      try {
+        return session.forward(cache, ids, positions, causal(past, m, 0), candidates, count, (m - 1) * count, count);
+      } finally {
+        nanos += System.nanoTime() - t0;
+        forwards++;
+      }
+    }
+
     @Override
     public void score(int[] candidates, int count, float[] out) {
+      requirePrefix();
+      if (count == 0) {
+        return;
+      }
+      if (last == null && session.takesCandidates) {
+        // only the candidates' rewards: the reward model's head multiplies by count embedding rows, not all
+        System.arraycopy(forwardLast(candidates, count), 0, out, 0, count);
+        return;
+      }
       float[] row = allRewards();
       for (int i = 0; i < count; i++) {
         out[i] = row[candidates[i]];

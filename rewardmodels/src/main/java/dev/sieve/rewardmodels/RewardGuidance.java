@@ -36,6 +36,7 @@ public final class RewardGuidance implements LogitsProcessor, MeasuringProcessor
   private final int[] candidates;
   private final float[] rewards;
   private final float[] heap;
+  private final float[] kept;
   private final int[] heapIds;
   private int candidateCount = -1;
   private double[] chosen;
@@ -61,6 +62,7 @@ public final class RewardGuidance implements LogitsProcessor, MeasuringProcessor
     this.candidates = new int[topK];
     this.rewards = new float[topK];
     this.heap = new float[topK];
+    this.kept = new float[topK];
     this.heapIds = new int[topK];
     this.chosen = chosen;
     this.chosenCount = chosenCount;
@@ -104,7 +106,6 @@ public final class RewardGuidance implements LogitsProcessor, MeasuringProcessor
     if (beta == 0) {
       return;
     }
-    float[] kept = new float[n];
     for (int i = 0; i < n; i++) {
       float r = Math.min(1f, Math.max(0f, rewards[i]));
       if (Float.isNaN(rewards[i])) {

@@ -35,9 +35,15 @@ import java.util.Set;
  * [1, s], {@code attention_mask} [1, past+s], {@code position_ids} [1, s], {@code attention_bias}
  * [1, 1, s, past+s] and {@code past_key_values.{i}.key|value}; outputs {@code present.{i}.key|value} and
  * {@code rewards} [1, s, vocab] (ARM) or {@code reward} [1, s] (RAD).
+ *
+ * <p>An ARM graph may also take {@code candidate_ids} [c] (int64); its {@code rewards} are then [1, s, c], the
+ * reward of appending each candidate. Guidance feeds only the base model's top-k there, so the reward model
+ * does not multiply its last hidden state by the whole embedding matrix at every step; feeding every id
+ * gives the whole vocabulary's rewards.
  */
 final class RewardOnnxSession implements AutoCloseable {
   static final float BLOCKED = -1e9f;
+  static final String CANDIDATES = "candidate_ids";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   final Path dir;
@@ -51,6 +57,8 @@ final class RewardOnnxSession implements AutoCloseable {
   final int vocabSize;
   final int maxPositions;
   final String outputName;
+  /** Whether the graph takes {@code candidate_ids} (ARM only): rewards of the given tokens only. */
+  final boolean takesCandidates;
   private final String[] pastKeys;
   private final String[] pastValues;
   private final String[] presentKeys;
@@ -58,7 +66,7 @@ final class RewardOnnxSession implements AutoCloseable {
   private final Set<String> outputs;
 
   private RewardOnnxSession(Path dir, RewardModel.Kind kind, OrtEnvironment env, OrtSession session, Vocabulary vocabulary,
-      int layers, int kvHeads, int headDim, int vocabSize, int maxPositions) {
+      int layers, int kvHeads, int headDim, int vocabSize, int maxPositions, boolean takesCandidates) {
     this.dir = dir;
     this.kind = kind;
     this.env = env;
@@ -70,6 +78,7 @@ final class RewardOnnxSession implements AutoCloseable {
     this.vocabSize = vocabSize;
     this.maxPositions = maxPositions;
     this.outputName = outputName(kind);
+    this.takesCandidates = takesCandidates;
     pastKeys = new String[layers];
     pastValues = new String[layers];
     presentKeys = new String[layers];
@@ -154,7 +163,8 @@ final class RewardOnnxSession implements AutoCloseable {
         throw new ModelException("the reward model " + dir + " has " + vocabulary.size() + " token ids in tokenizer.json but "
             + "scores only " + dims[3]);
       }
-      return new RewardOnnxSession(dir, expected, env, session, vocabulary, dims[0], dims[1], dims[2], dims[3], dims[4]);
+      return new RewardOnnxSession(dir, expected, env, session, vocabulary, dims[0], dims[1], dims[2], dims[3], dims[4],
+          dims[5] == 1);
     } catch (OrtException e) {
       closeQuietly(session);
       throw new ModelException("ONNX Runtime could not load the reward model " + dir + ": " + e.getMessage(), e);
@@ -203,7 +213,10 @@ final class RewardOnnxSession implements AutoCloseable {
     return -1;
   }
 
-  /** Checks the graph against the reward layout; returns {layers, kvHeads, headDim, vocab, maxPositions}. */
+  /**
+   * Checks the graph against the reward layout; returns {layers, kvHeads, headDim, vocab, maxPositions,
+   * takesCandidates (1 or 0)}.
+   */
   private static int[] checkLayout(OrtSession session, Map<String, Object> config, Path dir, RewardModel.Kind kind)
       throws OrtException {
     Map<String, NodeInfo> inputs = session.getInputInfo();
@@ -227,6 +240,10 @@ final class RewardOnnxSession implements AutoCloseable {
     int maxPos = Math.max(0, intOf(config, "max_position_embeddings", "n_positions"));
     String out = outputName(kind);
     List<String> expectedIn = new ArrayList<>(List.of("input_ids", "attention_mask", "position_ids", "attention_bias"));
+    boolean candidates = kind == RewardModel.Kind.ARM && inputs.containsKey(CANDIDATES);
+    if (candidates) {
+      expectedIn.add(CANDIDATES);
+    }
     List<String> expectedOut = new ArrayList<>(List.of(out));
     for (int i = 0; i < layers; i++) {
       expectedIn.add("past_key_values." + i + ".key");
@@ -265,7 +282,7 @@ final class RewardOnnxSession implements AutoCloseable {
       if (shape.length != rank) {
         problems.add(out + " has rank " + shape.length + ", expected " + rank
             + (kind == RewardModel.Kind.ARM ? " [batch, seq, vocab]" : " [batch, seq]"));
-      } else if (kind == RewardModel.Kind.ARM && shape[2] > 0) {
+      } else if (kind == RewardModel.Kind.ARM && shape[2] > 0 && !candidates) {
         if (vocab > 0 && shape[2] != vocab) {
           problems.add(out + " scores " + shape[2] + " tokens, config.json vocab_size says " + vocab);
         }
@@ -280,7 +297,7 @@ final class RewardOnnxSession implements AutoCloseable {
           + String.join("\n  - ", problems) + "\nexpected inputs: " + expectedIn + "\nfound inputs: " + inputs.keySet()
           + "\nexpected outputs: " + expectedOut + "\nfound outputs: " + outputs.keySet());
     }
-    return new int[] {layers, kvHeads, headDim, vocab, maxPos};
+    return new int[] {layers, kvHeads, headDim, vocab, maxPos, candidates ? 1 : 0};
   }
 
   /**
@@ -290,6 +307,18 @@ final class RewardOnnxSession implements AutoCloseable {
    * @return the flat reward output's values {@code [from, from + count)}
    */
   float[] forward(RewardCache cache, int[] tokens, long[] positions, float[] bias, int from, int count) {
+    return forward(cache, tokens, positions, bias, null, 0, from, count);
+  }
+
+  /**
+   * As {@link #forward(RewardCache, int[], long[], float[], int, int)}, feeding the first {@code candidateCount}
+   * of {@code candidates} as {@code candidate_ids} (a graph that takes them; null otherwise).
+   */
+  float[] forward(RewardCache cache, int[] tokens, long[] positions, float[] bias, int[] candidates, int candidateCount,
+      int from, int count) {
+    if ((candidates != null) != takesCandidates) {
+      throw new IllegalStateException(takesCandidates ? "this reward model needs candidate ids" : "this reward model takes no candidate ids");
+    }
     int s = tokens.length;
     int past = cache.length();
     int total = past + s;
@@ -314,6 +343,16 @@ final class RewardOnnxSession implements AutoCloseable {
       created.add(put(feed, "attention_mask", OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[] {1, total})));
       created.add(put(feed, "position_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(positions), new long[] {1, s})));
       created.add(put(feed, "attention_bias", OnnxTensor.createTensor(env, FloatBuffer.wrap(bias), new long[] {1, 1, s, total})));
+      if (candidates != null) {
+        long[] cand = new long[candidateCount];
+        for (int i = 0; i < candidateCount; i++) {
+          if (candidates[i] < 0 || candidates[i] >= vocabSize) {
+            throw new ModelException("candidate token id " + candidates[i] + " is outside the reward model's vocabulary of " + vocabSize);
+          }
+          cand[i] = candidates[i];
+        }
+        created.add(put(feed, CANDIDATES, OnnxTensor.createTensor(env, LongBuffer.wrap(cand), new long[] {candidateCount})));
+      }
       for (int l = 0; l < layers; l++) {
         feed.put(pastKeys[l], cache.key(l));
         feed.put(pastValues[l], cache.value(l));
