@@ -61,7 +61,11 @@ final class LexerDfa {
   private record ByteDfa(int[] table, boolean[] accept) {}
 
   static ByteDfa toByteDfa(Automaton codePoints, int workLimit) {
-    Automaton bytes = Operations.determinize(new UTF32ToUTF8().convert(codePoints), workLimit);
+    // An ASCII-only deterministic automaton (keywords, a choice's string union of plain names) already is
+    // its own UTF-8 byte automaton: converting and determinizing it again is most of a small grammar's compile.
+    Automaton bytes = codePoints.isDeterministic() && asciiOnly(codePoints)
+        ? codePoints
+        : Operations.determinize(new UTF32ToUTF8().convert(codePoints), workLimit);
     bytes = Operations.removeDeadStates(bytes);
     int n = bytes.getNumStates();
     int[] table = new int[Math.max(1, n) * 256];
@@ -82,6 +86,20 @@ final class LexerDfa {
       return new ByteDfa(table, accept); // empty language: no transitions, not accepting
     }
     return new ByteDfa(table, accept);
+  }
+
+  private static boolean asciiOnly(Automaton a) {
+    Transition t = new Transition();
+    for (int s = 0; s < a.getNumStates(); s++) {
+      int n = a.initTransition(s, t);
+      for (int i = 0; i < n; i++) {
+        a.getNextTransition(t);
+        if (t.max > 0x7f) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**
