@@ -81,6 +81,15 @@ class RewardModelsTest {
   }
 
   @Test
+  void aCandidateOutsideTheVocabularyIsOneClearError() {
+    try (RewardScorer s = RewardTestModels.arm().newScorer()) {
+      s.append(encode("Hello")[0]);
+      ModelException e = assertThrows(ModelException.class, () -> s.score(new int[] {5, 8192}, 2, new float[2]));
+      assertTrue(e.getMessage().contains("candidate token id 8192"), e.getMessage());
+    }
+  }
+
+  @Test
   void radScoresAllCandidatesInOneForwardAsIfEachWereItsOwnPrefix() {
     OnnxRadRewardModel rad = RewardTestModels.rad();
     int[] prefix = encode("My neighbour told me about the new bakery, and");
