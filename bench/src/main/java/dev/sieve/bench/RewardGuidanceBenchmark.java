@@ -32,6 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * forward per token). Divide the score by {@link #TOKENS} for the time per token (the prompt's prefill is
  * included in both and is one forward of 9 tokens).
  *
+ * <p>The system property {@code sieve.bench.arm} (a directory) replaces the bundled ARM model, to compare
+ * reward models of other sizes or layouts under the same code.
+ *
  * <p>{@code interleaved} runs all three in one operation, rotating which goes first, and sums each one's time
  * into the counters {@code unguidedNs}, {@code armNs} and {@code radNs}: on a shared machine whose load drifts,
  * their ratios are the fair comparison.
@@ -56,7 +59,9 @@ public class RewardGuidanceBenchmark {
   public void setUp() {
     Path models = BundledModel.path().getParent();
     base = OnnxLanguageModel.load(BundledModel.path());
-    arm = RewardModels.load(models.resolve("sieve-sentiment-arm"), base.tokenizer().vocabulary());
+    String armDir = System.getProperty("sieve.bench.arm");
+    arm = RewardModels.load(armDir != null && !armDir.isBlank() ? Path.of(armDir) : models.resolve("sieve-sentiment-arm"),
+        base.tokenizer().vocabulary());
     rad = RewardModels.load(models.resolve("sieve-sentiment-rad"), base.tokenizer().vocabulary());
     generator = new Generator(base);
     config = generator.defaults().toBuilder().doSample(false).maxNewTokens(TOKENS).eosTokenIds(new int[] {-1}).build();

@@ -54,6 +54,14 @@ public final class OnnxArmRewardModel implements RewardModel {
     return Optional.of(session.dir);
   }
 
+  /**
+   * Whether the graph takes {@code candidate_ids}, so that scoring k candidates runs the reward head over
+   * those k tokens only rather than the whole vocabulary.
+   */
+  public boolean scoresCandidatesOnly() {
+    return session.takesCandidates;
+  }
+
   @Override
   public RewardScorer newScorer() {
     return new Scorer(session, session.newCache(), new int[64], 0, null);

@@ -57,6 +57,39 @@ class RewardModelsTest {
   }
 
   @Test
+  void armScoresJustTheCandidatesItIsAskedAboutInOneForwardPerToken() {
+    OnnxArmRewardModel arm = RewardTestModels.arm();
+    assertTrue(arm.scoresCandidatesOnly(), "the bundled ARM model takes candidate_ids (guidance need not score every token)");
+    int[] text = encode("What a lovely surprise it was to see the whole family again.");
+    SplittableRandom random = new SplittableRandom(6);
+    try (RewardScorer s = arm.newScorer()) {
+      s.append(text[0]);
+      for (int len = 1; len <= text.length; len++) {
+        int[] cands = random.ints(20, 0, arm.vocabSize()).toArray();
+        float[] got = new float[cands.length];
+        s.score(cands, cands.length, got);
+        float[] row = arm.rewardsAfter(Arrays.copyOf(text, len));
+        for (int i = 0; i < cands.length; i++) {
+          assertEquals(row[cands[i]], got[i], TOL, "reward of candidate " + cands[i] + " after " + len + " tokens");
+        }
+        if (len < text.length) {
+          s.append(text[len]);
+        }
+      }
+      assertEquals(text.length, s.forwards(), "one forward per scored prefix");
+    }
+  }
+
+  @Test
+  void aCandidateOutsideTheVocabularyIsOneClearError() {
+    try (RewardScorer s = RewardTestModels.arm().newScorer()) {
+      s.append(encode("Hello")[0]);
+      ModelException e = assertThrows(ModelException.class, () -> s.score(new int[] {5, 8192}, 2, new float[2]));
+      assertTrue(e.getMessage().contains("candidate token id 8192"), e.getMessage());
+    }
+  }
+
+  @Test
   void radScoresAllCandidatesInOneForwardAsIfEachWereItsOwnPrefix() {
     OnnxRadRewardModel rad = RewardTestModels.rad();
     int[] prefix = encode("My neighbour told me about the new bakery, and");
