@@ -29,9 +29,11 @@ public final class CompiledGrammar {
   final long[] skipOrMoreLexemes; // bitset
   final long[][] terminalLexemes; // per terminal: the lexemes emitting it (bitset), null if none
   final boolean[] skipOnlyState; // per DFA state: every lexeme still reachable is skipped
+  final boolean[] reachesSkipOnly; // per DFA state: it or a state after it is skipOnly (the whitespace cap may apply)
   final String[] modeNames;
   final String[] terminalNames;
   final long compileNanos;
+  final PureWalkCache pureWalks;
   private final EarleySet initialSet;
 
   CompiledGrammar(Grammar grammar, Vocabulary vocabulary, GrammarCompiler.Options options) {
@@ -137,7 +139,17 @@ public final class CompiledGrammar {
       }
       skipOnlyState[s] = any && onlySkip;
     }
+    long[][] skipReach = new long[dfa.numStates][1];
+    for (int s = 0; s < dfa.numStates; s++) {
+      skipReach[s][0] = skipOnlyState[s] ? 1L : 0L;
+    }
+    LexerDfa.propagate(dfa.next, dfa.numStates, skipReach);
+    reachesSkipOnly = new boolean[dfa.numStates];
+    for (int s = 0; s < dfa.numStates; s++) {
+      reachesSkipOnly[s] = skipReach[s][0] != 0;
+    }
     this.index = VocabularyIndex.of(vocabulary);
+    this.pureWalks = new PureWalkCache((vocabulary.size() + 63) >>> 6);
     this.initialSet = EarleySet.initial(cfg);
     this.compileNanos = System.nanoTime() - t0;
   }

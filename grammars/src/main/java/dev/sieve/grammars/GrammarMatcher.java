@@ -206,9 +206,11 @@ public final class GrammarMatcher {
   /**
    * The trie walk behind {@link #fillMask}. Most trie nodes only move the lexer inside one lexeme (a
    * string's characters, an identifier's letters): for those a "pure" step needs the DFA state, the
-   * last accepting lexeme and the length, not a whole cursor. Cursors are materialised (by replaying the
-   * path from the root) only below nodes where a lexeme is emitted or the DFA backs up; every other
-   * check is the one {@link Cursor#feed} and {@link Cursor#viable} make.
+   * last accepting lexeme and the allowed lexemes, not a whole cursor, and its outcome does not depend on
+   * the parser. That part of the walk is done once per lexer context and shared through the compiled
+   * grammar's {@link PureWalkCache}; below the frontier nodes, where a lexeme is emitted or the DFA backs
+   * up, cursors are materialised (by replaying the path from the root) and every check is the one
+   * {@link Cursor#feed} and {@link Cursor#viable} make.
    */
   private void walk(TokenMask mask, boolean capped) {
     int maxDepth = index.maxDepth;
@@ -219,13 +221,38 @@ public final class GrammarMatcher {
       }
       pureState = new int[maxDepth + 1];
       pureLast = new int[maxDepth + 1];
-      pure = new boolean[maxDepth + 1];
-      valid = new boolean[maxDepth + 1];
       pathByte = new byte[maxDepth + 1];
     }
     Cursor root = current.load(byDepth[0]);
     root.capped = capped;
     root.memoEpoch = EarleySet.newEpoch();
+    // The whitespace budget matters only where the pure walk can reach a skipped-only state; elsewhere
+    // (inside a string, say, whose length would otherwise make every position a new key) it is left out.
+    int skipBase = capped && g.reachesSkipOnly[root.state] ? root.skipRun + root.curLen : -1;
+    PureWalkCache.Key key = PureWalkCache.Key.of(root.state, root.lastAccept, capped, skipBase, root.allowedLex);
+    PureWalkCache.Entry e = g.pureWalks.get(key);
+    if (e == null) {
+      e = pureWalk(root, capped);
+      g.pureWalks.offer(key, e);
+    }
+    long[] words = mask.words();
+    long[] pureAllowed = e.allowed();
+    for (int k = 0; k < pureAllowed.length; k++) {
+      words[k] |= pureAllowed[k];
+    }
+    int[] frontier = e.frontier();
+    byte[][] paths = e.frontierPaths();
+    for (int f = 0; f < frontier.length; f++) {
+      walkBelow(mask, frontier[f], paths[f]);
+    }
+  }
+
+  /** The pure part of the walk from {@code root}: the tokens it allows and the frontier nodes it leaves. */
+  private PureWalkCache.Entry pureWalk(Cursor root, boolean capped) {
+    final long[] allowedTokens = new long[(vocabulary.size() + 63) >>> 6];
+    int[] frontier = new int[16];
+    byte[][] paths = new byte[16][];
+    int frontierCount = 0;
     final byte[] label = index.label;
     final int[] depth = index.depth;
     final int[] end = index.subtreeEnd;
@@ -240,75 +267,77 @@ public final class GrammarMatcher {
     final boolean[] shared = index.sharedAt;
     final int skipBase = root.skipRun + root.curLen;
     final int cap = g.options.maxSkipBytes();
-    pure[0] = true;
-    valid[0] = true;
     pureState[0] = root.state;
     pureLast[0] = root.lastAccept;
     int i = 0;
     while (i < n) {
+      // Every node visited here has a pure parent: frontier subtrees are skipped whole.
       int d = depth[i];
       byte b = label[i];
       pathByte[d] = b;
-      if (pure[d - 1]) {
-        int t = next[(pureState[d - 1] << 8) | (b & 0xff)];
-        if (root.alive(t)) {
-          int acc = root.acceptAt(t);
-          if (capped && skipOnly[t] && skipBase + d > cap) {
-            i = end[i]; // the whitespace cap: feed() refuses this byte
+      int t = next[(pureState[d - 1] << 8) | (b & 0xff)];
+      if (root.alive(t)) {
+        int acc = root.acceptAt(t);
+        if (capped && skipOnly[t] && skipBase + d > cap) {
+          i = end[i]; // the whitespace cap: feed() refuses this byte
+          continue;
+        }
+        if (acc < 0 || canContinue[t]) {
+          int last = acc >= 0 ? acc : pureLast[d - 1];
+          long[] r = reach[t];
+          boolean viable = false;
+          for (int w = 0; !viable && w < r.length; w++) {
+            viable = (r[w] & allowed[w]) != 0;
+          }
+          boolean lastAllowed = last >= 0 && (allowed[last >>> 6] & (1L << last)) != 0;
+          if (!viable && !lastAllowed) {
+            i = end[i];
             continue;
           }
-          if (acc < 0 || canContinue[t]) {
-            int last = acc >= 0 ? acc : pureLast[d - 1];
-            long[] r = reach[t];
-            boolean viable = false;
-            for (int w = 0; !viable && w < r.length; w++) {
-              viable = (r[w] & allowed[w]) != 0;
-            }
-            boolean lastAllowed = last >= 0 && (allowed[last >>> 6] & (1L << last)) != 0;
-            if (!viable && !lastAllowed) {
-              i = end[i];
-              continue;
-            }
-            // Viable only through a lexeme accepted before this byte: bytes are pending after it, and
-            // whether they can be lexed again after emitting it needs a real cursor (Cursor#viable).
-            boolean needsFlushProbe = !viable && acc < 0;
-            if (needsFlushProbe) {
-              materialize(d - 1);
-              Cursor c = byDepth[d];
-              c.copyFrom(byDepth[d - 1]);
-              pure[d] = false;
-              valid[d] = true;
-              if (!c.feed(b) || !c.viable()) {
-                i = end[i];
-                continue;
-              }
-              allowTokens(mask, tokenAt[i]);
-              i++;
-              continue;
-            }
-            pure[d] = true;
-            valid[d] = false;
+          // Viable only through a lexeme accepted before this byte (acc < 0): bytes are pending after it,
+          // and whether they can be lexed again after emitting it needs a real cursor (Cursor#viable).
+          if (viable || acc >= 0) {
             pureState[d] = t;
             pureLast[d] = last;
-            int id = tokenAt[i];
-            if (id >= 0) {
-              if (shared[i]) {
-                allowTokens(mask, id);
-              } else {
-                mask.allow(id);
-              }
+            for (int id = tokenAt[i]; id >= 0; id = shared[i] ? index.sameBytes[id] : -1) {
+              allowedTokens[id >>> 6] |= 1L << id;
             }
             i++;
             continue;
           }
         }
-        materialize(d - 1);
       }
+      if (frontierCount == frontier.length) {
+        frontier = Arrays.copyOf(frontier, frontierCount * 2);
+        paths = Arrays.copyOf(paths, frontierCount * 2);
+      }
+      frontier[frontierCount] = i;
+      paths[frontierCount] = Arrays.copyOfRange(pathByte, 1, d);
+      frontierCount++;
+      i = end[i];
+    }
+    return new PureWalkCache.Entry(allowedTokens, Arrays.copyOf(frontier, frontierCount),
+        Arrays.copyOf(paths, frontierCount));
+  }
+
+  /** The walk of the subtree of frontier node {@code node} with real cursors ({@code path}: the bytes above it). */
+  private void walkBelow(TokenMask mask, int node, byte[] path) {
+    final byte[] label = index.label;
+    final int[] depth = index.depth;
+    final int[] end = index.subtreeEnd;
+    final int[] tokenAt = index.tokenAt;
+    for (int j = 1; j <= path.length; j++) {
+      Cursor c = byDepth[j];
+      c.copyFrom(byDepth[j - 1]);
+      c.feed(path[j - 1]); // a pure step: stays inside the lexeme, cannot fail
+    }
+    int stop = end[node];
+    int i = node;
+    while (i < stop) {
+      int d = depth[i];
       Cursor c = byDepth[d];
       c.copyFrom(byDepth[d - 1]);
-      pure[d] = false;
-      valid[d] = true;
-      if (!c.feed(b) || !c.viable()) {
+      if (!c.feed(label[i]) || !c.viable()) {
         i = end[i];
         continue;
       }
@@ -319,21 +348,7 @@ public final class GrammarMatcher {
 
   private int[] pureState;
   private int[] pureLast;
-  private boolean[] pure;
-  private boolean[] valid;
   private byte[] pathByte;
-
-  /** Makes the cursors of the path's pure nodes down to {@code depth} real, replaying their bytes. */
-  private void materialize(int depth) {
-    for (int j = 1; j <= depth; j++) {
-      if (!valid[j]) {
-        Cursor c = byDepth[j];
-        c.copyFrom(byDepth[j - 1]);
-        c.feed(pathByte[j]); // a pure step: stays inside the lexeme, cannot fail
-        valid[j] = true;
-      }
-    }
-  }
 
   private void allowTokens(TokenMask mask, int id) {
     while (id >= 0) {

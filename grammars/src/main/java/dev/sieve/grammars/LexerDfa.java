@@ -255,7 +255,7 @@ final class LexerDfa {
   }
 
   /** reach[s] |= reach[t] for every edge s -> t, to a fixed point (worklist over predecessors). */
-  private static void propagate(int[] next, int n, long[][] reach) {
+  static void propagate(int[] next, int n, long[][] reach) {
     int[][] preds = new int[n][];
     int[] counts = new int[n];
     boolean[] seen = new boolean[n];
