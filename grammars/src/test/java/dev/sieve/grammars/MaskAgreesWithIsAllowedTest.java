@@ -49,4 +49,37 @@ class MaskAgreesWithIsAllowedTest {
     assertTrue(mask.cardinality() > 0, "';' (and whitespace) may follow");
     assertFalse(m.acceptBytes(new byte[] {(byte) 0xc3}), "a lone lead byte after NULL can only extend an identifier");
   }
+
+  /**
+   * Inside a JSON string the mask's lexeme-internal part is shared through the compiled grammar: a second
+   * matcher (another sequence, another string, another length) in the same lexer context reuses it, and its
+   * mask still agrees with isAllowed on every token of a 200k vocabulary.
+   */
+  @Test
+  void theSharedLexemeInternalWalkGivesEachMatcherItsOwnRightMask() {
+    Vocabulary v = TiktokenTokenizer.named("o200k").vocabulary();
+    CompiledGrammar json = GrammarCompiler.compileUncached(BundledGrammars.load("json"), v,
+        GrammarCompiler.Options.defaults());
+    GrammarMatcher first = json.newMatcher();
+    assertTrue(first.acceptString("{\"title\": \"The Red Emp"));
+    TokenMask mask = new TokenMask(v.size());
+    first.fillMask(mask);
+    int entries = json.pureWalks.size();
+    assertTrue(entries > 0);
+
+    GrammarMatcher second = json.newMatcher();
+    assertTrue(second.acceptString("{\"author\": \"Jo"));
+    second.fillMask(mask);
+    assertEquals(entries, json.pureWalks.size(), "the same lexer context reuses the walk");
+    int allowed = 0;
+    for (int id = 0; id < v.size(); id++) {
+      if (v.isSpecial(id) || v.isEos(id) || v.tokenBytes(id) == null) {
+        continue;
+      }
+      assertEquals(second.isAllowed(id), mask.isAllowed(id), "token " + id);
+      allowed += mask.isAllowed(id) ? 1 : 0;
+    }
+    assertTrue(allowed > 100_000, "inside a string most tokens may follow, got " + allowed);
+    assertTrue(mask.isAllowed(v.eosTokenIds()[0]) == second.isComplete());
+  }
 }
