@@ -259,7 +259,7 @@ public final class SpeculativeDecoder {
       shadowLength++;
       return;
     }
-    tuner.recordAcceptance(shadowSize, shadowPath, shadowLength - 1);
+    tuner.recordShadowAcceptance(shadowSize, shadowPath, shadowLength - 1);
     shadowLength = 0;
   }
 
