@@ -45,6 +45,8 @@ public final class SpeculationTuner {
   /** What shadow trees (drafted but not verified while decoding plainly) would have yielded, per size. */
   private final double[] shadowAccepted;
   private final int[] shadowSamples;
+  /** Per size: a shadow said it would win and re-measuring was woken; not again until the shadow says it loses. */
+  private final boolean[] woken;
   private int sinceExplore;
   private int interval = MIN_INTERVAL;
   private boolean exploreUp;
@@ -62,6 +64,7 @@ public final class SpeculationTuner {
     this.acceptedSamples = new int[this.sizes.length];
     this.shadowAccepted = new double[this.sizes.length];
     this.shadowSamples = new int[this.sizes.length];
+    this.woken = new boolean[this.sizes.length];
     accepted[0] = 1;
     acceptedSamples[0] = Integer.MAX_VALUE;
   }
@@ -165,7 +168,9 @@ public final class SpeculationTuner {
    * tokens chosen after it along {@code acceptedPath}. Shadows do not decide the size: text that is
    * drafted well in stretches would switch to trees on the strength of a stretch just ending. They only
    * wake the re-measuring up: when a shadow estimate says a measured tree would beat plain decoding, the
-   * next re-measurement comes after {@link #MIN_INTERVAL} forwards instead of up to {@link #MAX_INTERVAL}.
+   * next re-measurement comes after {@link #MIN_INTERVAL} forwards instead of up to {@link #MAX_INTERVAL},
+   * once per stretch in which the shadows say so (a real tree that still loses is not retried every few
+   * forwards).
    */
   public synchronized void recordShadowAcceptance(int size, int[] acceptedPath, int pathLength) {
     boolean wins = false;
@@ -177,8 +182,12 @@ public final class SpeculationTuner {
       }
       shadowAccepted[i] = shadowSamples[i] == 0 ? yielded : shadowAccepted[i] + ALPHA * (yielded - shadowAccepted[i]);
       shadowSamples[i]++;
-      if (costSamples[i] >= WARMUP && plainRate > 0 && shadowAccepted[i] / cost[i] > plainRate * MARGIN) {
+      boolean win = costSamples[i] >= WARMUP && plainRate > 0 && shadowAccepted[i] / cost[i] > plainRate * MARGIN;
+      if (win && !woken[i]) {
         wins = true;
+        woken[i] = true;
+      } else if (!win) {
+        woken[i] = false;
       }
     }
     if (wins && interval > MIN_INTERVAL) {
@@ -213,6 +222,7 @@ public final class SpeculationTuner {
     Arrays.fill(acceptedSamples, 1, acceptedSamples.length, 0);
     Arrays.fill(shadowAccepted, 0);
     Arrays.fill(shadowSamples, 0);
+    Arrays.fill(woken, false);
     sinceExplore = 0;
     interval = MIN_INTERVAL;
     lastBest = -1;

@@ -83,5 +83,15 @@ class SpeculationTunerTest {
     assertEquals(1.0, t.acceptedPerForward(4), 1e-9, "the measured acceptance is still what real trees of 4 yielded");
     Map<Integer, Integer> chosen = run(t, SpeculationTuner.MIN_INTERVAL, s -> s == 1 ? 1_000_000L : 1_400_000L, new int[] {1, 2});
     assertTrue(chosen.getOrDefault(4, 0) >= 1, chosen.toString());
+    assertTrue(t.acceptedPerForward(4) > 1.0, "the real measurement of 4 nodes took the new yield in: " + t);
+    // where the real trees keep losing while shadows keep saying they would win, one wake-up per stretch
+    SpeculationTuner u = new SpeculationTuner(4);
+    run(u, 1500, s -> s == 1 ? 1_000_000L : 1_400_000L, new int[0]);
+    int tried = 0;
+    for (int i = 0; i < 200; i++) {
+      u.recordShadowAcceptance(4, new int[] {1, 2}, 2);
+      tried += run(u, 1, s -> s == 1 ? 1_000_000L : 1_400_000L, new int[0]).getOrDefault(4, 0);
+    }
+    assertTrue(tried <= 2, "re-measured " + tried + " times in 200 forwards");
   }
 }
