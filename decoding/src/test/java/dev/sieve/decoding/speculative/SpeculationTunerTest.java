@@ -92,6 +92,8 @@ class SpeculationTunerTest {
       u.recordShadowAcceptance(4, new int[] {1, 2}, 2);
       tried += run(u, 1, s -> s == 1 ? 1_000_000L : 1_400_000L, new int[0]).getOrDefault(4, 0);
     }
-    assertTrue(tried <= 2, "re-measured " + tried + " times in 200 forwards");
+    // one wake-up restarts the backing-off schedule once (after 16, 32, 64 forwards: 3 tries in 200), where
+    // waking at every shadow would retry every 16 forwards (12 tries)
+    assertTrue(tried <= 4, "re-measured " + tried + " times in 200 forwards");
   }
 }
