@@ -23,6 +23,12 @@ import java.util.List;
  * Markdown table per kind of output: tokens per second of the decode phase, the ratio to plain
  * decoding, and mean tokens per forward. Every generation starts with a cold recycler.
  *
+ * <p>Within a round every setting generates the same tokens for a prompt (same seed; speculation is
+ * lossless), one right after the other, so each pair (plain, setting) is a like-for-like comparison under
+ * the same load: the "median paired" column is the median over all (round, prompt) pairs of plain decode
+ * time over the setting's. On a loaded machine it is steadier than the ratio of summed times, which one
+ * stalled generation can swing.
+ *
  * <pre>java -cp bench/target/benchmarks.jar dev.sieve.bench.SpeculationReport [rounds] [kinds...]</pre>
  */
 public final class SpeculationReport {
@@ -35,8 +41,8 @@ public final class SpeculationReport {
     List<String> kinds = args.length > 1 ? Arrays.asList(args).subList(1, args.length) : List.of("free", "json", "repetitive");
     try (OnnxLanguageModel model = OnnxLanguageModel.load(BundledModel.path())) {
       CompiledGrammar json = GrammarCompiler.compile(BundledGrammars.load("json"), model.tokenizer().vocabulary());
-      System.out.println("| kind | setting | tokens/s | vs plain | tokens per forward | decode ms |");
-      System.out.println("| --- | --- | ---: | ---: | ---: | ---: |");
+      System.out.println("| kind | setting | tokens/s | vs plain | median paired | tokens per forward | decode ms |");
+      System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
       for (String kind : kinds) {
         // one generator per setting, so each auto tuner learns from its own runs only
         List<Generator> generators = new ArrayList<>();
@@ -47,6 +53,7 @@ public final class SpeculationReport {
         long[] tokens = new long[SETTINGS.length];
         long[] forwards = new long[SETTINGS.length];
         List<String> prompts = SpeculativeDecodingBenchmark.prompts(kind);
+        double[][] each = new double[SETTINGS.length][rounds * prompts.size()];
         for (int round = -1; round < rounds; round++) { // round -1 warms the JIT and the auto tuners
           for (int p = 0; p < prompts.size(); p++) {
             for (int k = 0; k < SETTINGS.length; k++) {
@@ -59,6 +66,7 @@ public final class SpeculationReport {
               GenerationResult r = g.generate(GenerationRequest.text(prompts.get(p)).withConfig(c).withProcessors(procs));
               if (round >= 0) {
                 ms[s] += r.timings().decodeMs();
+                each[s][round * prompts.size() + p] = r.timings().decodeMs();
                 int n = r.tokens().length;
                 tokens[s] += Math.max(0, n - 1); // the first token comes from the prefill
                 Object f = r.measurements().get("speculative.forwards");
@@ -70,8 +78,15 @@ public final class SpeculationReport {
         double plainRate = tokens[0] / (ms[0] / 1000);
         for (int s = 0; s < SETTINGS.length; s++) {
           double rate = tokens[s] / (ms[s] / 1000);
-          System.out.printf("| %s | %s | %.1f | %.2fx | %.2f | %.0f |%n", kind, SETTINGS[s], rate, rate / plainRate,
-              forwards[s] == 0 ? 0 : (double) tokens[s] / forwards[s], ms[s]);
+          double[] paired = new double[each[s].length];
+          for (int i = 0; i < paired.length; i++) {
+            paired[i] = each[0][i] / each[s][i];
+          }
+          Arrays.sort(paired);
+          double median = paired.length % 2 == 1 ? paired[paired.length / 2]
+              : (paired[paired.length / 2 - 1] + paired[paired.length / 2]) / 2;
+          System.out.printf("| %s | %s | %.1f | %.2fx | %.2fx | %.2f | %.0f |%n", kind, SETTINGS[s], rate, rate / plainRate,
+              median, forwards[s] == 0 ? 0 : (double) tokens[s] / forwards[s], ms[s]);
         }
       }
     }

@@ -42,6 +42,11 @@ public final class SpeculationTuner {
   private final int[] costSamples;
   private final double[] accepted;
   private final int[] acceptedSamples;
+  /** What shadow trees (drafted but not verified while decoding plainly) would have yielded, per size. */
+  private final double[] shadowAccepted;
+  private final int[] shadowSamples;
+  /** Per size: a shadow said it would win and re-measuring was woken; not again until the shadow says it loses. */
+  private final boolean[] woken;
   private int sinceExplore;
   private int interval = MIN_INTERVAL;
   private boolean exploreUp;
@@ -57,6 +62,9 @@ public final class SpeculationTuner {
     this.costSamples = new int[this.sizes.length];
     this.accepted = new double[this.sizes.length];
     this.acceptedSamples = new int[this.sizes.length];
+    this.shadowAccepted = new double[this.sizes.length];
+    this.shadowSamples = new int[this.sizes.length];
+    this.woken = new boolean[this.sizes.length];
     accepted[0] = 1;
     acceptedSamples[0] = Integer.MAX_VALUE;
   }
@@ -155,6 +163,45 @@ public final class SpeculationTuner {
     }
   }
 
+  /**
+   * A shadow tree of {@code size} nodes (drafted during a plain step, never verified) was walked by the
+   * tokens chosen after it along {@code acceptedPath}. Shadows do not decide the size: text that is
+   * drafted well in stretches would switch to trees on the strength of a stretch just ending. They only
+   * wake the re-measuring up: when a shadow estimate says a measured tree would beat plain decoding, the
+   * next re-measurement comes after {@link #MIN_INTERVAL} forwards instead of up to {@link #MAX_INTERVAL},
+   * once per stretch in which the shadows say so (a real tree that still loses is not retried every few
+   * forwards).
+   */
+  public synchronized void recordShadowAcceptance(int size, int[] acceptedPath, int pathLength) {
+    boolean wins = false;
+    double plainRate = costSamples[0] < WARMUP ? 0 : 1 / cost[0];
+    for (int i = 1; i < sizes.length && sizes[i] <= size; i++) {
+      int yielded = 1;
+      while (yielded - 1 < pathLength && acceptedPath[yielded - 1] < sizes[i]) {
+        yielded++;
+      }
+      shadowAccepted[i] = shadowSamples[i] == 0 ? yielded : shadowAccepted[i] + ALPHA * (yielded - shadowAccepted[i]);
+      shadowSamples[i]++;
+      boolean win = costSamples[i] >= WARMUP && plainRate > 0 && shadowAccepted[i] / cost[i] > plainRate * MARGIN;
+      if (win && !woken[i]) {
+        wins = true;
+        woken[i] = true;
+      } else if (!win) {
+        woken[i] = false;
+      }
+    }
+    if (wins && interval > MIN_INTERVAL) {
+      interval = MIN_INTERVAL;
+      sinceExplore = Math.min(sinceExplore, MIN_INTERVAL);
+    }
+  }
+
+  /** What shadow trees say {@code size} nodes would yield per forward (NaN when none was walked). */
+  public synchronized double shadowAcceptedPerForward(int size) {
+    int i = Arrays.binarySearch(sizes, size);
+    return i < 0 || shadowSamples[i] == 0 ? Double.NaN : shadowAccepted[i];
+  }
+
   /** Estimated tokens per forward at {@code size} (NaN when not yet measured). */
   public synchronized double acceptedPerForward(int size) {
     int i = Arrays.binarySearch(sizes, size);
@@ -173,6 +220,9 @@ public final class SpeculationTuner {
     Arrays.fill(costSamples, 0);
     Arrays.fill(accepted, 1, accepted.length, 0);
     Arrays.fill(acceptedSamples, 1, acceptedSamples.length, 0);
+    Arrays.fill(shadowAccepted, 0);
+    Arrays.fill(shadowSamples, 0);
+    Arrays.fill(woken, false);
     sinceExplore = 0;
     interval = MIN_INTERVAL;
     lastBest = -1;

@@ -31,10 +31,11 @@ import java.util.Map;
  *
  * <p>Drafting: an {@link NgramDrafter} chain first (what followed the latest earlier occurrence of the
  * last 2 to 4 tokens, up to {@link #MAX_CHAIN} deep), then the {@link TokenRecycler}'s matrix fills the
- * template breadth by breadth from the root in the nodes left; the sequence's {@link TokenConstraint}s prune it (forks walk it), end-of-sequence tokens end their
- * branch, and depth is limited to the tokens still wanted and the model's positions. After every forward
- * the matrix row of every fed token is overwritten with the top-k at its position, and every chosen
- * token is promoted to the front of its predecessor's row.
+ * template breadth by breadth from the root in the nodes left; the sequence's {@link TokenConstraint}s
+ * prune it (forks walk it), end-of-sequence tokens end their branch, and depth is limited to the tokens
+ * still wanted and the model's positions. After every forward the matrix row of every fed token is
+ * overwritten with the top-k at its position, and every chosen token is promoted to the front of its
+ * predecessor's row.
  *
  * <p>Models without {@code attention_bias} and {@code position_ids} cannot take a tree: the best single
  * chain (rank 0 all the way) is verified with the ordinary causal mask instead.
@@ -259,7 +260,7 @@ public final class SpeculativeDecoder {
       shadowLength++;
       return;
     }
-    tuner.recordAcceptance(shadowSize, shadowPath, shadowLength - 1);
+    tuner.recordShadowAcceptance(shadowSize, shadowPath, shadowLength - 1);
     shadowLength = 0;
   }
 

@@ -67,4 +67,33 @@ class SpeculationTunerTest {
     t.reset();
     assertTrue(Double.isNaN(t.forwardNanos(16)));
   }
+
+  @Test
+  void shadowTreesThatWouldWinBringTheNextReMeasurementForward() {
+    SpeculationTuner t = new SpeculationTuner(4);
+    // size 4 yields nothing: plain wins, and re-measuring backs off to long intervals
+    run(t, 1500, s -> s == 1 ? 1_000_000L : 1_400_000L, new int[0]);
+    assertEquals(1, t.bestSize());
+    int quiet = run(t, 200, s -> s == 1 ? 1_000_000L : 1_400_000L, new int[0]).getOrDefault(4, 0);
+    assertTrue(quiet <= 1, "re-measured " + quiet + " times in 200 forwards");
+    // shadows say 4 nodes would now yield 3 tokens per forward (3 / 1.4 beats plain): 4 is tried within
+    // the shortest interval, and its real acceptance decides
+    t.recordShadowAcceptance(4, new int[] {1, 2}, 2);
+    assertEquals(3.0, t.shadowAcceptedPerForward(4), 1e-9);
+    assertEquals(1.0, t.acceptedPerForward(4), 1e-9, "the measured acceptance is still what real trees of 4 yielded");
+    Map<Integer, Integer> chosen = run(t, SpeculationTuner.MIN_INTERVAL, s -> s == 1 ? 1_000_000L : 1_400_000L, new int[] {1, 2});
+    assertTrue(chosen.getOrDefault(4, 0) >= 1, chosen.toString());
+    assertTrue(t.acceptedPerForward(4) > 1.0, "the real measurement of 4 nodes took the new yield in: " + t);
+    // where the real trees keep losing while shadows keep saying they would win, one wake-up per stretch
+    SpeculationTuner u = new SpeculationTuner(4);
+    run(u, 1500, s -> s == 1 ? 1_000_000L : 1_400_000L, new int[0]);
+    int tried = 0;
+    for (int i = 0; i < 200; i++) {
+      u.recordShadowAcceptance(4, new int[] {1, 2}, 2);
+      tried += run(u, 1, s -> s == 1 ? 1_000_000L : 1_400_000L, new int[0]).getOrDefault(4, 0);
+    }
+    // one wake-up restarts the backing-off schedule once (after 16, 32, 64 forwards: 3 tries in 200), where
+    // waking at every shadow would retry every 16 forwards (12 tries)
+    assertTrue(tried <= 4, "re-measured " + tried + " times in 200 forwards");
+  }
 }
