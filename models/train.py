@@ -173,6 +173,9 @@ def main():
     ap.add_argument("--structured-keep", type=float, default=1.0,
                     help="keep this fraction of the structured-output chat samples (template 'structured')")
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
+    ap.add_argument("--eval-every-s", type=float, default=0,
+                    help="also evaluate every this many seconds of training (perplexities and, for the log only, the "
+                         "held-out refusal accuracy); 0: only every --eval-every steps")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     random.seed(args.seed)
@@ -228,6 +231,7 @@ def main():
     log = {"args": vars(args), "config": cfg.__dict__, "steps": args.steps, "batch": args.batch, "seq": S, "params": nparams, "device": str(dev),
            "loss": [], "evals": []}
     t_train = time.time()
+    t_eval = t_train
     log["steps_done"] = 0
     for step in range(args.steps):
         if args.time_budget > 0 and time.time() - t_train > args.time_budget:
@@ -272,11 +276,15 @@ def main():
         log["steps_done"] = step + 1
         if step % 10 == 0:
             print(f"step {step} loss {loss.item():.4f} lr {lr_at(step):.2e} {time.time() - t_train:.0f}s", flush=True)
-        if (step + 1) % args.eval_every == 0:
+        if (step + 1) % args.eval_every == 0 or (args.eval_every_s > 0 and time.time() - t_eval > args.eval_every_s):
+            t_eval = time.time()
             ppl_t, _ = eval_ppl(model, val_text_b, dev, amp)
             ppl_c, _ = eval_ppl(model, val_chat_b, dev, amp)
             e = {"step": step + 1, "val_text_ppl": round(ppl_t, 3), "val_chat_ppl": round(ppl_c, 3),
                  "time_s": round(time.time() - t_train, 1)}
+            if args.eval_every_s > 0:
+                acc, _ = refusal_accuracy(model, tok, os.path.join(HERE, "sieve-tiny", "refusal_heldout.jsonl"), dev)
+                e["refusal_accuracy"] = {k: round(v, 3) for k, v in acc.items()}
             log["evals"].append(e)
             print("eval", e, flush=True)
     log["train_time_s"] = round(time.time() - t_train, 1)
