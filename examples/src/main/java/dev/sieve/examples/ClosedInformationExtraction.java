@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
  * Closed information extraction with and without a per-input grammar: the output is
  * {@code [s] subject [r] relation [o] object [e]} triples (at most {@value #MAX_TRIPLES}, separated by a
  * space) whose relations come from a fixed list and whose subjects and objects are the input's entity
- * mentions. Scored by triple F1 (exact subject, relation and object) over the items of
- * {@code closed-ie.tsv}.
+ * mentions, a triple's object another mention than its subject (closed IE has no self-relations). Scored
+ * by triple F1 (exact subject, relation and object) over the items of {@code closed-ie.tsv}.
  *
  * <p>Run: {@code ./build -q -pl examples -am compile exec:java -Dexec.skip=true
  * -Dexec.mainClass=dev.sieve.examples.ClosedInformationExtraction [-Dexec.args="N [--list]"]} (N: how many
@@ -55,7 +55,8 @@ public final class ClosedInformationExtraction implements StructuredTask<ClosedI
       }
       Item item = new Item(row.columns().get(0), TaskData.list(row.columns().get(1), row.where()), List.copyOf(triples));
       for (Triple t : triples) {
-        if (!item.entities().contains(t.subject()) || !item.entities().contains(t.object()) || !RELATIONS.contains(t.relation())) {
+        if (!item.entities().contains(t.subject()) || !item.entities().contains(t.object()) || !RELATIONS.contains(t.relation())
+            || t.subject().equals(t.object())) {
           throw new IllegalArgumentException(row.where() + ": the gold triple " + t + " is outside the item's grammar");
         }
       }
