@@ -127,43 +127,67 @@ public final class ClosedInformationExtraction implements StructuredTask<ClosedI
     return out;
   }
 
+  /**
+   * Triple F1 (the score) and, as a diagnostic, the F1 of the (subject, object) pairs alone, in order and
+   * whatever the relation: it tells a wrong relation between the right entities from wrong entities.
+   */
   @Override
   public Score<Item> newScore() {
     return new Score<>() {
-      int correct;
-      int predicted;
-      int gold;
+      final Counts triples = new Counts();
+      final Counts pairs = new Counts();
 
       @Override
       public void add(Item item, String output) {
         Set<Triple> p = parse(output);
-        predicted += p.size();
-        gold += item.triples().size();
-        for (Triple t : p) {
-          correct += item.triples().contains(t) ? 1 : 0;
-        }
-      }
-
-      private double precision() {
-        return predicted == 0 ? 0 : (double) correct / predicted;
-      }
-
-      private double recall() {
-        return gold == 0 ? 0 : (double) correct / gold;
+        triples.add(p, Set.copyOf(item.triples()));
+        pairs.add(pairs(p), pairs(item.triples()));
       }
 
       @Override
       public double value() {
-        double p = precision();
-        double r = recall();
-        return p + r == 0 ? 0 : 2 * p * r / (p + r);
+        return triples.f1();
       }
 
       @Override
       public String summary() {
-        return String.format(Locale.ROOT, "F1 %.3f (P %.3f, R %.3f)", value(), precision(), recall());
+        return String.format(Locale.ROOT, "F1 %.3f (P %.3f, R %.3f), pairs F1 %.3f", value(), triples.precision(),
+            triples.recall(), pairs.f1());
       }
     };
+  }
+
+  private static Set<List<String>> pairs(java.util.Collection<Triple> triples) {
+    return triples.stream().map(t -> List.of(t.subject(), t.object())).collect(Collectors.toSet());
+  }
+
+  /** Micro-averaged counts of predicted, gold and correct elements. */
+  private static final class Counts {
+    int correct;
+    int predicted;
+    int gold;
+
+    <T> void add(Set<T> predictedSet, Set<T> goldSet) {
+      predicted += predictedSet.size();
+      gold += goldSet.size();
+      for (T t : predictedSet) {
+        correct += goldSet.contains(t) ? 1 : 0;
+      }
+    }
+
+    double precision() {
+      return predicted == 0 ? 0 : (double) correct / predicted;
+    }
+
+    double recall() {
+      return gold == 0 ? 0 : (double) correct / gold;
+    }
+
+    double f1() {
+      double p = precision();
+      double r = recall();
+      return p + r == 0 ? 0 : 2 * p * r / (p + r);
+    }
   }
 
   public static void main(String[] args) {
