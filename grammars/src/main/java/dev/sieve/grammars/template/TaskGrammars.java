@@ -48,7 +48,8 @@ public final class TaskGrammars {
    * {@code subject link object} with subject and object among the entity strings and the object another
    * entity than the subject (closed IE has no self-relations).
    *
-   * <p>Each entity string is its own literal, so that the parser knows which one the subject was. Rather
+   * <p>Each entity string is its own sequence of word literals, so that the parser knows which one the
+   * subject was. Rather
    * than one alternative per subject with the other n-1 entities as objects (n² references), the entities
    * (distinct, sorted) are the leaves of a balanced binary tree with a rule per inner node for the
    * entities below it (n-1 rules of two alternatives); two different entities part at exactly one inner
@@ -79,7 +80,7 @@ public final class TaskGrammars {
    */
   private static Expr entitiesBelow(GrammarTemplate.Fragment f, List<String> entities, int lo, int hi, List<Expr> pairs) {
     if (hi - lo == 1) {
-      return f.literal(entities.get(lo));
+      return entity(f, entities.get(lo));
     }
     int mid = (lo + hi) >>> 1;
     Expr left = entitiesBelow(f, entities, lo, mid, pairs);
@@ -157,6 +158,27 @@ public final class TaskGrammars {
     Expr whole = n == 1 ? Expr.seq(open, label, space, f.literal(words.get(0)), close) : Expr.rule(node(0, n));
     f.rule("tree", whole);
     return GrammarTemplate.Bindings.of().choice("label", labels).fragment("tree", f);
+  }
+
+  /**
+   * One entity string as its words and the single spaces between them, each word a literal: a word that
+   * several entities share ("(river)", "Obama") is then one lexeme, which keeps the lexer small. A string
+   * with leading, trailing or doubled spaces is one literal.
+   */
+  private static Expr entity(GrammarTemplate.Fragment f, String text) {
+    String[] words = text.split(" ", -1);
+    if (words.length == 1 || java.util.Arrays.stream(words).anyMatch(String::isEmpty)) {
+      return f.literal(text);
+    }
+    List<Expr> items = new ArrayList<>(2 * words.length - 1);
+    Expr space = f.literal(" ");
+    for (String w : words) {
+      if (!items.isEmpty()) {
+        items.add(space);
+      }
+      items.add(f.literal(w));
+    }
+    return new Expr.Seq(items);
   }
 
   private static Expr alt(List<Expr> alternatives) {
