@@ -3,6 +3,7 @@ package dev.sieve.bench;
 import dev.sieve.decoding.tokenizer.TiktokenTokenizer;
 import dev.sieve.decoding.tokenizer.Vocabulary;
 import dev.sieve.grammars.CompiledGrammar;
+import dev.sieve.grammars.Expr;
 import dev.sieve.grammars.GrammarCompiler;
 import dev.sieve.grammars.VocabularyIndex;
 import dev.sieve.grammars.template.GrammarTemplate;
@@ -30,7 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * seeded random candidate names (two or three words each, e.g. "Mora Velin (river)"), compiled for the
  * o200k vocabulary. {@code fillAndCompile} is a cold compile (new candidates every call; the vocabulary
  * index, built once per vocabulary, is shared); {@code cachedRepeat} is a repeated input answered by the
- * {@link TemplateCache}. The closed-IE template with 300 entity strings is measured the same way.
+ * {@link TemplateCache}. The closed-IE template with 300 entity strings is measured the same way
+ * ({@code extractionFillAndCompile}: every entity its own literal so that a triple's object can be required
+ * to differ from its subject), next to the same triples with any entity on either side as one choice
+ * ({@code extractionAnyPairFillAndCompile}: the template before that rule, to show what the rule costs).
  */
 @State(Scope.Thread)
 @BenchmarkMode({Mode.SampleTime})
@@ -45,6 +49,9 @@ public class TemplateCompileBenchmark {
   private Vocabulary vocabulary;
   private final GrammarTemplate disambiguation = TaskGrammars.entityDisambiguation();
   private final GrammarTemplate extraction = TaskGrammars.closedInformationExtraction(3);
+  private final GrammarTemplate extractionAnyPair = anyPairExtraction(3);
+  private static final List<String> RELATIONS = List.of("born in", "capital of", "member of", "located in",
+      "author of", "part of");
   private final SplittableRandom random = new SplittableRandom(42);
   private final TemplateCache cache = new TemplateCache(16);
   private GrammarTemplate.Bindings repeated;
@@ -86,10 +93,27 @@ public class TemplateCompileBenchmark {
 
   @Benchmark
   public CompiledGrammar extractionFillAndCompile() {
-    return GrammarCompiler.compileUncached(
-        extraction.fill(TaskGrammars.extractionBindings(names(choices), List.of("born in", "capital of", "member of",
-            "located in", "author of", "part of"))),
+    return GrammarCompiler.compileUncached(extraction.fill(TaskGrammars.extractionBindings(names(choices), RELATIONS)),
         vocabulary, GrammarCompiler.Options.defaults());
+  }
+
+  @Benchmark
+  public CompiledGrammar extractionAnyPairFillAndCompile() {
+    return GrammarCompiler.compileUncached(extractionAnyPair.fill(
+        GrammarTemplate.Bindings.of().choice("entity", names(choices)).choice("relation", RELATIONS)),
+        vocabulary, GrammarCompiler.Options.defaults());
+  }
+
+  /** Closed IE triples whose subject and object are each any of the entities (one choice hole). */
+  private static GrammarTemplate anyPairExtraction(int maxTriples) {
+    GrammarTemplate.Builder b = GrammarTemplate.builder("cie-any-pair");
+    Expr entity = b.choice("entity");
+    Expr relation = b.choice("relation");
+    b.rule("triple", Expr.seq(b.literal("[s] "), entity, b.literal(" [r] "), relation, b.literal(" [o] "), entity,
+        b.literal(" [e]")));
+    b.rule("triples", Expr.seq(Expr.rule("triple"),
+        new Expr.Repeat(Expr.seq(b.literal(" "), Expr.rule("triple")), 0, maxTriples - 1)));
+    return b.build("triples");
   }
 
   @Benchmark

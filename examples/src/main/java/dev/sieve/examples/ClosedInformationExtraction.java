@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
  * Closed information extraction with and without a per-input grammar: the output is
  * {@code [s] subject [r] relation [o] object [e]} triples (at most {@value #MAX_TRIPLES}, separated by a
  * space) whose relations come from a fixed list and whose subjects and objects are the input's entity
- * mentions. Scored by triple F1 (exact subject, relation and object) over the items of
- * {@code closed-ie.tsv}.
+ * mentions, a triple's object another mention than its subject (closed IE has no self-relations). Scored
+ * by triple F1 (exact subject, relation and object) over the items of {@code closed-ie.tsv}.
  *
  * <p>Run: {@code ./build -q -pl examples -am compile exec:java -Dexec.skip=true
  * -Dexec.mainClass=dev.sieve.examples.ClosedInformationExtraction [-Dexec.args="N [--list]"]} (N: how many
@@ -55,7 +55,8 @@ public final class ClosedInformationExtraction implements StructuredTask<ClosedI
       }
       Item item = new Item(row.columns().get(0), TaskData.list(row.columns().get(1), row.where()), List.copyOf(triples));
       for (Triple t : triples) {
-        if (!item.entities().contains(t.subject()) || !item.entities().contains(t.object()) || !RELATIONS.contains(t.relation())) {
+        if (!item.entities().contains(t.subject()) || !item.entities().contains(t.object()) || !RELATIONS.contains(t.relation())
+            || t.subject().equals(t.object())) {
           throw new IllegalArgumentException(row.where() + ": the gold triple " + t + " is outside the item's grammar");
         }
       }
@@ -126,43 +127,67 @@ public final class ClosedInformationExtraction implements StructuredTask<ClosedI
     return out;
   }
 
+  /**
+   * Triple F1 (the score) and, as a diagnostic, the F1 of the (subject, object) pairs alone, in order and
+   * whatever the relation: it tells a wrong relation between the right entities from wrong entities.
+   */
   @Override
   public Score<Item> newScore() {
     return new Score<>() {
-      int correct;
-      int predicted;
-      int gold;
+      final Counts triples = new Counts();
+      final Counts pairs = new Counts();
 
       @Override
       public void add(Item item, String output) {
         Set<Triple> p = parse(output);
-        predicted += p.size();
-        gold += item.triples().size();
-        for (Triple t : p) {
-          correct += item.triples().contains(t) ? 1 : 0;
-        }
-      }
-
-      private double precision() {
-        return predicted == 0 ? 0 : (double) correct / predicted;
-      }
-
-      private double recall() {
-        return gold == 0 ? 0 : (double) correct / gold;
+        triples.add(p, Set.copyOf(item.triples()));
+        pairs.add(pairs(p), pairs(item.triples()));
       }
 
       @Override
       public double value() {
-        double p = precision();
-        double r = recall();
-        return p + r == 0 ? 0 : 2 * p * r / (p + r);
+        return triples.f1();
       }
 
       @Override
       public String summary() {
-        return String.format(Locale.ROOT, "F1 %.3f (P %.3f, R %.3f)", value(), precision(), recall());
+        return String.format(Locale.ROOT, "F1 %.3f (P %.3f, R %.3f), pairs F1 %.3f", value(), triples.precision(),
+            triples.recall(), pairs.f1());
       }
     };
+  }
+
+  private static Set<List<String>> pairs(java.util.Collection<Triple> triples) {
+    return triples.stream().map(t -> List.of(t.subject(), t.object())).collect(Collectors.toSet());
+  }
+
+  /** Micro-averaged counts of predicted, gold and correct elements. */
+  private static final class Counts {
+    int correct;
+    int predicted;
+    int gold;
+
+    <T> void add(Set<T> predictedSet, Set<T> goldSet) {
+      predicted += predictedSet.size();
+      gold += goldSet.size();
+      for (T t : predictedSet) {
+        correct += goldSet.contains(t) ? 1 : 0;
+      }
+    }
+
+    double precision() {
+      return predicted == 0 ? 0 : (double) correct / predicted;
+    }
+
+    double recall() {
+      return gold == 0 ? 0 : (double) correct / gold;
+    }
+
+    double f1() {
+      double p = precision();
+      double r = recall();
+      return p + r == 0 ? 0 : 2 * p * r / (p + r);
+    }
   }
 
   public static void main(String[] args) {

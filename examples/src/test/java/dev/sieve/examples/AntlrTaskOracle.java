@@ -39,12 +39,23 @@ final class AntlrTaskOracle {
     return g4;
   }
 
-  /** Triples of the item's entities and the fixed relations, at most {@code maxTriples}. */
+  /**
+   * Triples of the item's entities and the fixed relations, at most {@code maxTriples}, each with an object
+   * other than its subject: one alternative per subject, whose objects are the other entities.
+   */
   static AntlrTaskOracle closedInformationExtraction(List<String> entities, List<String> relations, int maxTriples) {
+    List<String> distinct = new ArrayList<>(new LinkedHashSet<>(entities));
+    List<String> pairs = new ArrayList<>();
+    for (String subject : distinct) {
+      List<String> others = new ArrayList<>(distinct);
+      others.remove(subject);
+      pairs.add(alternatives(List.of(subject)) + " SP link SP (" + alternatives(others) + ")");
+    }
     String g4 = "grammar cie;\n"
         + "triples : triple" + " (SP triple)?".repeat(maxTriples - 1) + " EOF ;\n"
-        + "triple : '[s]' SP entity SP '[r]' SP relation SP '[o]' SP entity SP '[e]' ;\n"
-        + "entity : " + alternatives(entities) + " ;\n"
+        + "triple : '[s]' SP pair SP '[e]' ;\n"
+        + "pair : " + String.join("\n  | ", pairs) + " ;\n"
+        + "link : '[r]' SP relation SP '[o]' ;\n"
         + "relation : " + alternatives(relations) + " ;\n"
         + "SP : ' ' ;\n";
     return new AntlrTaskOracle("cie", g4, "triples");

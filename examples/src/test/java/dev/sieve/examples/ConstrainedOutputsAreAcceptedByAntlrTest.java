@@ -50,19 +50,26 @@ class ConstrainedOutputsAreAcceptedByAntlrTest {
     List<String> outputs = constrainedOutputs(task, oracle);
     ClosedInformationExtraction.Item first = task.items().get(0);
     AntlrTaskOracle o = oracle.apply(first);
-    for (String out : outputs.subList(0, 2)) {
-      // The grammar and the parse agree: every triple names the item's entities and a listed relation.
+    for (int i = 0; i < outputs.size(); i++) {
+      // The grammar and the parse agree: every triple names two different entities of the item and a
+      // listed relation.
+      ClosedInformationExtraction.Item item = task.items().get(i / 2);
+      String out = outputs.get(i);
       for (ClosedInformationExtraction.Triple t : ClosedInformationExtraction.parse(out)) {
-        assertTrue(first.entities().contains(t.subject()) && first.entities().contains(t.object()), out);
+        assertTrue(item.entities().contains(t.subject()) && item.entities().contains(t.object()), out);
+        assertNotEquals(t.subject(), t.object(), "a self-relation in " + out);
         assertTrue(ClosedInformationExtraction.RELATIONS.contains(t.relation()), out);
       }
     }
     String e = first.entities().get(0);
-    assertFalse(o.accepts("[s] " + e + " [r] invented [o] " + e + " [e]"), "a relation outside the list");
+    String other = first.entities().get(1);
+    assertFalse(o.accepts("[s] " + e + " [r] invented [o] " + other + " [e]"), "a relation outside the list");
     assertFalse(o.accepts("[s] Nobody [r] born in [o] " + e + " [e]"), "an entity outside the input");
-    String one = "[s] " + e + " [r] born in [o] " + e + " [e]";
-    assertTrue(o.accepts(one + " " + one));
-    assertFalse(o.accepts(one + " " + one + " " + one), "more triples than the grammar allows");
+    assertFalse(o.accepts("[s] " + e + " [r] born in [o] " + e + " [e]"), "the subject as its own object");
+    String one = "[s] " + e + " [r] born in [o] " + other + " [e]";
+    String back = "[s] " + other + " [r] born in [o] " + e + " [e]";
+    assertTrue(o.accepts(one + " " + back));
+    assertFalse(o.accepts(one + " " + back + " " + one), "more triples than the grammar allows");
   }
 
   @Test

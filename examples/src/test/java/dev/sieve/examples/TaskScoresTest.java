@@ -38,7 +38,11 @@ class TaskScoresTest {
     StructuredTask.Score<ClosedInformationExtraction.Item> s = task.newScore();
     ClosedInformationExtraction.Triple t = item.triples().get(0);
     s.add(item, t + " [s] " + t.subject() + " [r] wrote [o] " + t.object() + " [e]");
-    assertEquals("F1 0.500 (P 0.500, R 0.500)", s.summary());
+    // Two triples predicted, one right; both have the first gold triple's pair, one of the two gold pairs.
+    assertEquals("F1 0.500 (P 0.500, R 0.500), pairs F1 0.667", s.summary());
+    StructuredTask.Score<ClosedInformationExtraction.Item> reversed = task.newScore();
+    reversed.add(item, "[s] " + t.object() + " [r] " + t.relation() + " [o] " + t.subject() + " [e]");
+    assertEquals("F1 0.000 (P 0.000, R 0.000), pairs F1 0.000", reversed.summary(), "a pair counts in its order");
     assertEquals(Set.of(t), ClosedInformationExtraction.parse("noise " + t + " noise"));
   }
 

@@ -68,6 +68,7 @@ public record Grammar(
     private final String name;
     private final Map<String, Rule> rules = new LinkedHashMap<>();
     private final List<Lexeme> lexemes = new ArrayList<>();
+    private final java.util.Set<String> lexemeNames = new java.util.HashSet<>();
     private Lexing lexing = Lexing.GLOBAL;
 
     private Builder(String name) {
@@ -82,10 +83,9 @@ public record Grammar(
     }
 
     public Builder lexeme(Lexeme lexeme) {
-      for (Lexeme l : lexemes) {
-        if (l.name().equals(lexeme.name())) {
-          throw new IllegalArgumentException("lexeme '" + lexeme.name() + "' defined twice in " + name);
-        }
+      // A set of names, not a scan of the list: per-request grammars may have hundreds of lexemes.
+      if (!lexemeNames.add(lexeme.name())) {
+        throw new IllegalArgumentException("lexeme '" + lexeme.name() + "' defined twice in " + name);
       }
       lexemes.add(lexeme);
       return this;
@@ -101,7 +101,7 @@ public record Grammar(
     }
 
     public boolean hasLexeme(String lexemeName) {
-      return lexemes.stream().anyMatch(l -> l.name().equals(lexemeName));
+      return lexemeNames.contains(lexemeName);
     }
 
     public Grammar build(String startRule) {

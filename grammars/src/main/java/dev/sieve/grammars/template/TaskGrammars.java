@@ -3,6 +3,7 @@ package dev.sieve.grammars.template;
 import dev.sieve.grammars.Expr;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * Templates of the three structured tasks of grammar-constrained decoding without finetuning (Geng et
@@ -11,7 +12,7 @@ import java.util.List;
  * <ul>
  *   <li><b>closed information extraction</b>: {@code [s] subject [r] relation [o] object [e]}, one to
  *       {@code maxTriples} triples separated by a space; subjects and objects from the input's entity
- *       strings, relations from a fixed list;
+ *       strings, the object never the subject, relations from a fixed list;
  *   <li><b>entity disambiguation</b>: exactly one of the mention's candidates;
  *   <li><b>constituency parsing</b>: a bracketed tree {@code (S (NP the cat) (VP sat))} whose leaves
  *       are exactly the input's words in order; every bracket has a label and at least two children,
@@ -21,24 +22,75 @@ import java.util.List;
 public final class TaskGrammars {
   private TaskGrammars() {}
 
-  /** Closed information extraction with at most {@code maxTriples} triples. */
+  /**
+   * Closed information extraction with at most {@code maxTriples} triples. The relation is a choice; the
+   * subject and object are the per-input fragment {@code pair} (see {@link #extractionBindings}), which
+   * also rules out a triple whose object is its subject.
+   */
   public static GrammarTemplate closedInformationExtraction(int maxTriples) {
     if (maxTriples < 1) {
       throw new IllegalArgumentException("maxTriples must be at least 1");
     }
     GrammarTemplate.Builder b = GrammarTemplate.builder("cie" + maxTriples);
-    Expr entity = b.choice("entity");
     Expr relation = b.choice("relation");
-    b.rule("triple", Expr.seq(b.literal("[s] "), entity, b.literal(" [r] "), relation, b.literal(" [o] "), entity,
-        b.literal(" [e]")));
+    b.rule(LINK, Expr.seq(b.literal(" [r] "), relation, b.literal(" [o] ")));
+    b.rule("triple", Expr.seq(b.literal("[s] "), b.fragment("pair"), b.literal(" [e]")));
     b.rule("triples", Expr.seq(Expr.rule("triple"),
         new Expr.Repeat(Expr.seq(b.literal(" "), Expr.rule("triple")), 0, maxTriples - 1)));
     return b.build("triples");
   }
 
-  /** The bindings of one information extraction input. */
+  /** The template's rule between subject and object: {@code " [r] " relation " [o] "}. */
+  private static final String LINK = "link";
+
+  /**
+   * The bindings of one information extraction input: its relations, and the fragment {@code pair}:
+   * {@code subject link object} with subject and object among the entity strings and the object another
+   * entity than the subject (closed IE has no self-relations).
+   *
+   * <p>Each entity string is its own sequence of word literals, so that the parser knows which one the
+   * subject was. Rather
+   * than one alternative per subject with the other n-1 entities as objects (n² references), the entities
+   * (distinct, sorted) are the leaves of a balanced binary tree with a rule per inner node for the
+   * entities below it (n-1 rules of two alternatives); two different entities part at exactly one inner
+   * node, one on its left and one on its right, so {@code pair} is two alternatives per inner node,
+   * {@code left link right | right link left}: 2(n-1) alternatives in all, and one parse per pair.
+   *
+   * @throws IllegalArgumentException when there are fewer than two distinct entities (no triple is
+   *     possible) or an entity is the empty string
+   */
   public static GrammarTemplate.Bindings extractionBindings(List<String> entities, List<String> relations) {
-    return GrammarTemplate.Bindings.of().choice("entity", entities).choice("relation", relations);
+    // Sorted and distinct: the same entities in any order make the same fragment, so a TemplateCache hit.
+    List<String> distinct = new ArrayList<>(new TreeSet<>(entities));
+    if (distinct.size() < 2) {
+      throw new IllegalArgumentException(
+          "closed information extraction needs at least two distinct entities (an object differs from its subject), got "
+              + entities);
+    }
+    GrammarTemplate.Fragment f = new GrammarTemplate.Fragment();
+    List<Expr> pairs = new ArrayList<>(2 * distinct.size());
+    entitiesBelow(f, distinct, 0, distinct.size(), pairs);
+    f.rule("pair", alt(pairs));
+    return GrammarTemplate.Bindings.of().choice("relation", relations).fragment("pair", f);
+  }
+
+  /**
+   * The reference for the entities {@code [lo, hi)}: the literal itself for one, else a rule over the two
+   * halves, adding the inner node's two pair alternatives to {@code pairs}.
+   */
+  private static Expr entitiesBelow(GrammarTemplate.Fragment f, List<String> entities, int lo, int hi, List<Expr> pairs) {
+    if (hi - lo == 1) {
+      return entity(f, entities.get(lo));
+    }
+    int mid = (lo + hi) >>> 1;
+    Expr left = entitiesBelow(f, entities, lo, mid, pairs);
+    Expr right = entitiesBelow(f, entities, mid, hi, pairs);
+    Expr link = Expr.rule(LINK);
+    pairs.add(Expr.seq(left, link, right));
+    pairs.add(Expr.seq(right, link, left));
+    String name = "entities_" + lo + "_" + hi;
+    f.rule(name, Expr.alt(left, right));
+    return Expr.rule(name);
   }
 
   /** Entity disambiguation: the output is one candidate. */
@@ -106,6 +158,27 @@ public final class TaskGrammars {
     Expr whole = n == 1 ? Expr.seq(open, label, space, f.literal(words.get(0)), close) : Expr.rule(node(0, n));
     f.rule("tree", whole);
     return GrammarTemplate.Bindings.of().choice("label", labels).fragment("tree", f);
+  }
+
+  /**
+   * One entity string as its words and the single spaces between them, each word a literal: a word that
+   * several entities share ("(river)", "Obama") is then one lexeme, which keeps the lexer small. A string
+   * with leading, trailing or doubled spaces is one literal.
+   */
+  private static Expr entity(GrammarTemplate.Fragment f, String text) {
+    String[] words = text.split(" ", -1);
+    if (words.length == 1 || java.util.Arrays.stream(words).anyMatch(String::isEmpty)) {
+      return f.literal(text);
+    }
+    List<Expr> items = new ArrayList<>(2 * words.length - 1);
+    Expr space = f.literal(" ");
+    for (String w : words) {
+      if (!items.isEmpty()) {
+        items.add(space);
+      }
+      items.add(f.literal(w));
+    }
+    return new Expr.Seq(items);
   }
 
   private static Expr alt(List<Expr> alternatives) {

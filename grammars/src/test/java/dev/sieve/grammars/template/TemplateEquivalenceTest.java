@@ -57,6 +57,58 @@ class TemplateEquivalenceTest {
   }
 
   @Test
+  void aTriplesObjectIsAnotherEntityThanItsSubject() {
+    AntlrOracle oracle = new AntlrOracle(List.of(resource("cie.g4")), "triples");
+    GrammarTemplate t = TaskGrammars.closedInformationExtraction(2);
+    List<String> entities = List.of("Barack Obama", "Obama", "Honolulu");
+    CompiledGrammar g = new TemplateCache(4).compile(t, TaskGrammars.extractionBindings(entities,
+        List.of("born in", "capital of", "member of")), vocabulary);
+    for (String s : entities) {
+      for (String o : entities) {
+        String triple = "[s] " + s + " [r] born in [o] " + o + " [e]";
+        assertEquals(!s.equals(o), accepts(g, triple), triple);
+        assertEquals(!s.equals(o), oracle.accepts(triple), "ANTLR on " + triple);
+      }
+    }
+    assertTrue(!accepts(g, "[s] Obama [r] born in [o] Honolulu [e] [s] Honolulu [r] born in [o] Honolulu [e]"),
+        "a self-relation as the second triple");
+  }
+
+  @Test
+  void everyOrderedPairOfDistinctEntitiesIsATripleAndNoSelfPairIs() {
+    // Seeded sets of 2..40 entities, some prefixes of others ("Ann", "Ann Lee") and some sharing words:
+    // exactly the pairs (s, o) with s != o are accepted, whatever the shape of the entity tree.
+    Random random = new Random(5);
+    String[] words = {"Ann", "Lee", "Ann Lee", "Paris", "Paris, Texas", "Bo", "Bob", "Al Nassr", "Nassr", "Rome"};
+    GrammarTemplate t = TaskGrammars.closedInformationExtraction(1);
+    for (int n : new int[] {2, 3, 4, 5, 7, 10, 17, 40}) {
+      List<String> entities = new java.util.ArrayList<>();
+      for (int i = 0; entities.size() < n; i++) {
+        String e = i < words.length && random.nextBoolean() ? words[i] : "E" + i + (random.nextBoolean() ? " Lee" : "");
+        if (!entities.contains(e)) {
+          entities.add(e);
+        }
+      }
+      CompiledGrammar g = GrammarCompiler.compileFresh(t.fill(TaskGrammars.extractionBindings(entities, List.of("of"))),
+          vocabulary);
+      for (String s : entities) {
+        for (String o : entities) {
+          String triple = "[s] " + s + " [r] of [o] " + o + " [e]";
+          assertEquals(!s.equals(o), accepts(g, triple), n + " entities: " + triple);
+        }
+      }
+      assertTrue(!accepts(g, "[s] Nobody [r] of [o] " + entities.get(0) + " [e]"), "an entity outside the input");
+    }
+  }
+
+  @Test
+  void closedInformationExtractionNeedsTwoDistinctEntities() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TaskGrammars.extractionBindings(List.of("Obama", "Obama"), List.of("born in")));
+    assertTrue(e.getMessage().contains("at least two distinct entities"), e.getMessage());
+  }
+
+  @Test
   void entityDisambiguationEqualsItsHandWrittenGrammar() {
     GrammarTemplate t = TaskGrammars.entityDisambiguation();
     GrammarTemplate.Bindings b = TaskGrammars.disambiguationBindings(
@@ -98,13 +150,27 @@ class TemplateEquivalenceTest {
   }
 
   @Test
+  void repeatedEntitiesCompileOnceWhateverTheirOrder() {
+    TemplateCache cache = new TemplateCache(8);
+    GrammarTemplate t = TaskGrammars.closedInformationExtraction(2);
+    List<String> relations = List.of("born in", "capital of");
+    CompiledGrammar a = cache.compile(t, TaskGrammars.extractionBindings(List.of("Tokyo", "Japan", "Kyoto"), relations), vocabulary);
+    CompiledGrammar b = cache.compile(t, TaskGrammars.extractionBindings(List.of("Kyoto", "Tokyo", "Japan"), relations), vocabulary);
+    CompiledGrammar c = cache.compile(t, TaskGrammars.extractionBindings(List.of("Tokyo", "Japan"), relations), vocabulary);
+    assertSame(a, b, "the same entities in another order are the same grammar");
+    assertTrue(a != c);
+    assertEquals(1, cache.hits());
+    assertEquals(2, cache.misses());
+  }
+
+  @Test
   void holesMustBeFilledAndNamed() {
     GrammarTemplate t = TaskGrammars.closedInformationExtraction(1);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> t.fill(GrammarTemplate.Bindings.of().choice("entity", List.of("x"))));
-    assertTrue(e.getMessage().contains("'relation'"), e.getMessage());
+        () -> t.fill(GrammarTemplate.Bindings.of().choice("relation", List.of("x"))));
+    assertTrue(e.getMessage().contains("'pair'"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
-        () -> t.fill(TaskGrammars.extractionBindings(List.of("x"), List.of("y")).choice("subject", List.of("z"))));
+        () -> t.fill(TaskGrammars.extractionBindings(List.of("x", "w"), List.of("y")).choice("subject", List.of("z"))));
     assertTrue(e.getMessage().contains("no choice hole 'subject'"), e.getMessage());
   }
 
