@@ -22,6 +22,8 @@ public final class TopKProcessor implements LogitsProcessor {
   private int[] candidates = new int[0];
   private float[] kept = new float[0];
   private final int[] count = new int[1];
+  private float floor = Float.NaN; // a value about a few times k logits reached last step (NaN: none yet)
+  private float spread = 1f; // how far below last step's threshold the floor is put
 
   public TopKProcessor(int k) {
     this(k, 1);
@@ -63,20 +65,57 @@ public final class TopKProcessor implements LogitsProcessor {
       candidates = new int[n];
       kept = new float[n];
     }
-    float threshold = Selection.kthLargestCollecting(logits, effective, scratch, candidates, count);
-    // keep the collected values at or above the threshold, clear everything, put them back
-    int c = count[0];
+    float threshold;
+    int c = 0;
     int[] ids = candidates;
     float[] values = kept;
-    for (int j = 0; j < c; j++) {
-      values[j] = logits[ids[j]];
+    if (floor == floor && (c = collectAtLeast(logits, floor, ids)) >= effective && c <= fastLimit(effective)) {
+      // At least k values reached the floor, so the k-th highest value is among them and every value
+      // below the floor is below it too: the selection needs only the collected values.
+      for (int j = 0; j < c; j++) {
+        values[j] = logits[ids[j]];
+      }
+      threshold = Selection.kthLargestOf(values, c, effective, scratch);
+    } else {
+      if (floor == floor) {
+        // The floor let too few or too many values through: widen or narrow its distance.
+        spread = c < effective ? spread * 2f : spread * 0.5f;
+      }
+      threshold = Selection.kthLargestCollecting(logits, effective, scratch, candidates, count);
+      c = count[0];
+      for (int j = 0; j < c; j++) {
+        values[j] = logits[ids[j]];
+      }
     }
+    // Next step's logits are much like this step's: a floor a little below this threshold lets a few
+    // times k values through, which spares the heap most of its work. Any floor gives the exact result.
+    floor = Float.isFinite(threshold) && Float.isFinite(spread) && spread > 0f ? threshold - spread : Float.NaN;
+    if (!(floor == floor)) {
+      spread = 1f;
+    }
+    // keep the collected values at or above the threshold, clear everything, put them back
     java.util.Arrays.fill(logits, Float.NEGATIVE_INFINITY);
     for (int j = 0; j < c; j++) {
       if (values[j] >= threshold) {
         logits[ids[j]] = values[j];
       }
     }
+  }
+
+  /** Collects into {@code ids} the ids of the values at or above {@code floor}, up to {@code ids.length}; returns how many. */
+  private static int collectAtLeast(float[] logits, float floor, int[] ids) {
+    int c = 0;
+    for (int i = 0; i < logits.length; i++) {
+      if (logits[i] >= floor) {
+        ids[c++] = i;
+      }
+    }
+    return c;
+  }
+
+  /** Above this many collected values the floor is too low to be worth using. */
+  private static int fastLimit(int k) {
+    return 8 * k + 64;
   }
 
   private static void cutBelow(float[] logits, float threshold) {

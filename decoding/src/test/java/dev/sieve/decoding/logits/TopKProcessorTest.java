@@ -125,4 +125,41 @@ class TopKProcessorTest {
     }
     return out;
   }
+
+  /**
+   * A processor reused across steps starts its selection from a floor learned on the step before; the
+   * result must be exactly that of a fresh processor, whether the next logits look like the last ones
+   * (the floor fits), are shifted or rescaled (too few or too many values reach it), or hold ties at the
+   * k-th value and removed tokens. Seeded, repeatable.
+   */
+  @Test
+  void aFloorLearnedOnEarlierStepsNeverChangesTheResult() {
+    Random rnd = new Random(20261206L);
+    for (int k : new int[] {1, 5, 40, 200}) {
+      TopKProcessor reused = new TopKProcessor(k);
+      float[] base = new float[8192];
+      for (int i = 0; i < base.length; i++) {
+        base[i] = (float) (rnd.nextGaussian() * 3);
+      }
+      for (int step = 0; step < 300; step++) {
+        float[] logits = base.clone();
+        int kind = rnd.nextInt(6);
+        for (int i = 0; i < logits.length; i++) {
+          switch (kind) {
+            case 0 -> logits[i] += (float) (rnd.nextGaussian() * 0.05); // much like the last step
+            case 1 -> logits[i] += 7f; // shifted up: many values reach the floor
+            case 2 -> logits[i] -= 7f; // shifted down: too few reach it
+            case 3 -> logits[i] *= 0.01f; // squeezed: nearly all tie closely
+            case 4 -> logits[i] = Math.round(logits[i]); // many exact ties, at the k-th value too
+            default -> logits[i] = rnd.nextInt(10) == 0 ? Float.NEGATIVE_INFINITY : logits[i]; // removed tokens
+          }
+        }
+        float[] expected = logits.clone();
+        new TopKProcessor(k).process(null, expected);
+        float[] actual = logits.clone();
+        reused.process(null, actual);
+        assertArrayEquals(expected, actual, "k=" + k + " step " + step + " kind " + kind);
+      }
+    }
+  }
 }
