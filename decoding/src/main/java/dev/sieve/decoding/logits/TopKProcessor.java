@@ -10,7 +10,9 @@ package dev.sieve.decoding.logits;
  * <p>The k-th value is found by selection, never by sorting the vocabulary. For small k: one pass
  * keeps a bounded min-heap of the k highest values seen (most logits are rejected by one comparison
  * with its root) and collects the ids of the few values that reached the root when seen, a superset of
- * the survivors; the array is then cleared with one fill and the survivors written back. For large k:
+ * the survivors; the array is then cleared with one fill and the survivors written back. A processor
+ * reused across steps first tries a floor learned on the step before (a little below its k-th value):
+ * when at least k and not too many values reach it, the selection runs on those alone. For large k:
  * quickselect on a scratch copy, then one cut pass. The scratch
  * buffers make an instance <b>not thread-safe</b>: use one per sequence; {@link #fork()} returns an
  * instance with its own scratch.
