@@ -134,8 +134,8 @@ public final class ClosedInformationExtraction implements StructuredTask<ClosedI
   @Override
   public Score<Item> newScore() {
     return new Score<>() {
-      final Counts triples = new Counts();
-      final Counts pairs = new Counts();
+      final F1Counts triples = new F1Counts();
+      final F1Counts pairs = new F1Counts();
 
       @Override
       public void add(Item item, String output) {
@@ -159,35 +159,6 @@ public final class ClosedInformationExtraction implements StructuredTask<ClosedI
 
   private static Set<List<String>> pairs(java.util.Collection<Triple> triples) {
     return triples.stream().map(t -> List.of(t.subject(), t.object())).collect(Collectors.toSet());
-  }
-
-  /** Micro-averaged counts of predicted, gold and correct elements. */
-  private static final class Counts {
-    int correct;
-    int predicted;
-    int gold;
-
-    <T> void add(Set<T> predictedSet, Set<T> goldSet) {
-      predicted += predictedSet.size();
-      gold += goldSet.size();
-      for (T t : predictedSet) {
-        correct += goldSet.contains(t) ? 1 : 0;
-      }
-    }
-
-    double precision() {
-      return predicted == 0 ? 0 : (double) correct / predicted;
-    }
-
-    double recall() {
-      return gold == 0 ? 0 : (double) correct / gold;
-    }
-
-    double f1() {
-      double p = precision();
-      double r = recall();
-      return p + r == 0 ? 0 : 2 * p * r / (p + r);
-    }
   }
 
   public static void main(String[] args) {

@@ -184,48 +184,29 @@ public final class ConstituencyParsing implements StructuredTask<ConstituencyPar
   @Override
   public Score<Item> newScore() {
     return new Score<>() {
-      int correct;
-      int predicted;
-      int gold;
+      final F1Counts brackets = new F1Counts();
       int exactLeaves;
       int total;
 
       @Override
       public void add(Item item, String output) {
         total++;
-        Set<String> g = item.gold().brackets();
-        gold += g.size();
         Tree t = Tree.parse(output);
-        if (t == null || !t.leaves().equals(item.words())) {
-          return;
-        }
-        exactLeaves++;
-        Set<String> p = t.brackets();
-        predicted += p.size();
-        for (String b : p) {
-          correct += g.contains(b) ? 1 : 0;
-        }
-      }
-
-      private double precision() {
-        return predicted == 0 ? 0 : (double) correct / predicted;
-      }
-
-      private double recall() {
-        return gold == 0 ? 0 : (double) correct / gold;
+        boolean exact = t != null && t.leaves().equals(item.words());
+        exactLeaves += exact ? 1 : 0;
+        // an output that is not a tree over the sentence's words counts as no brackets
+        brackets.add(exact ? t.brackets() : Set.of(), item.gold().brackets());
       }
 
       @Override
       public double value() {
-        double p = precision();
-        double r = recall();
-        return p + r == 0 ? 0 : 2 * p * r / (p + r);
+        return brackets.f1();
       }
 
       @Override
       public String summary() {
-        return String.format(Locale.ROOT, "F1 %.3f (P %.3f, R %.3f), leaves exact %d/%d", value(), precision(), recall(),
-            exactLeaves, total);
+        return String.format(Locale.ROOT, "F1 %.3f (P %.3f, R %.3f), leaves exact %d/%d", value(), brackets.precision(),
+            brackets.recall(), exactLeaves, total);
       }
     };
   }
