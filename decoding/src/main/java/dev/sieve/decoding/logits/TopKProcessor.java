@@ -71,7 +71,7 @@ public final class TopKProcessor implements LogitsProcessor {
     int c = 0;
     int[] ids = candidates;
     float[] values = kept;
-    if (floor == floor && (c = collectAtLeast(logits, floor, ids)) >= effective && c <= fastLimit(effective)) {
+    if (!Float.isNaN(floor) && (c = collectAtLeast(logits, floor, ids)) >= effective && c <= fastLimit(effective)) {
       // At least k values reached the floor, so the k-th highest value is among them and every value
       // below the floor is below it too: the selection needs only the collected values.
       for (int j = 0; j < c; j++) {
@@ -79,7 +79,7 @@ public final class TopKProcessor implements LogitsProcessor {
       }
       threshold = Selection.kthLargestOf(values, c, effective, scratch);
     } else {
-      if (floor == floor) {
+      if (!Float.isNaN(floor)) {
         // The floor let too few or too many values through: widen or narrow its distance.
         spread = c < effective ? spread * 2f : spread * 0.5f;
       }
@@ -92,7 +92,7 @@ public final class TopKProcessor implements LogitsProcessor {
     // Next step's logits are much like this step's: a floor a little below this threshold lets a few
     // times k values through, which spares the heap most of its work. Any floor gives the exact result.
     floor = Float.isFinite(threshold) && Float.isFinite(spread) && spread > 0f ? threshold - spread : Float.NaN;
-    if (!(floor == floor)) {
+    if (Float.isNaN(floor)) {
       spread = 1f;
     }
     // keep the collected values at or above the threshold, clear everything, put them back
@@ -104,7 +104,7 @@ public final class TopKProcessor implements LogitsProcessor {
     }
   }
 
-  /** Collects into {@code ids} the ids of the values at or above {@code floor}, up to {@code ids.length}; returns how many. */
+  /** Collects into {@code ids} (as long as the logits) the ids of the values at or above {@code floor}; returns how many. */
   private static int collectAtLeast(float[] logits, float floor, int[] ids) {
     int c = 0;
     for (int i = 0; i < logits.length; i++) {
