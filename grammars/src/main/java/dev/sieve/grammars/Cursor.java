@@ -141,6 +141,18 @@ final class Cursor {
     return emit(lastAccept);
   }
 
+  /**
+   * Hands lexeme {@code l} (not skipped, not {@code more}) to the parser as if its bytes had just been
+   * read, whatever was read of it: the parser, the mode and the next lexeme's start depend only on the
+   * lexeme. A mask walk's shortcut for the many trie nodes that complete the same lexeme.
+   */
+  boolean emitNow(int l) {
+    if (g.lexSkip[l] || g.lexMore[l]) {
+      throw new IllegalArgumentException("lexeme " + l + " is skipped or 'more'");
+    }
+    return emit(l);
+  }
+
   /** Emits the last accepted lexeme and lexes again the bytes after it. */
   private boolean flushLastAccept() {
     int n = pendLen;

@@ -234,6 +234,11 @@ public final class GrammarMatcher {
       flushedVersion = new long[maxDepth + 1];
       cursorVersion = new long[maxDepth + 1];
       Arrays.fill(flushedVersion, -1);
+      int lexemes = g.lexSkip.length;
+      emitted = new Cursor[lexemes];
+      emittedOk = new boolean[lexemes];
+      emittedStamp = new long[lexemes];
+      pureAtAccept = new boolean[maxDepth + 1];
       pureState = new int[maxDepth + 1];
       pureLast = new int[maxDepth + 1];
       pathByte = new byte[maxDepth + 1];
@@ -248,7 +253,7 @@ public final class GrammarMatcher {
     PureWalkCache.Key key = PureWalkCache.Key.of(root.state, root.lastAccept, capped, skipBase, root.allowedLex);
     PureWalkCache.Entry e = g.pureWalks.get(key);
     if (e == null) {
-      e = pureWalk(root, capped);
+      e = pureWalk(root, capped, skipBase >= 0);
       g.pureWalks.offer(key, e);
     }
     long[] words = mask.words();
@@ -258,15 +263,24 @@ public final class GrammarMatcher {
     }
     int[] frontier = e.frontier();
     byte[][] paths = e.frontierPaths();
+    int[] emits = e.frontierEmits();
+    walkStamp++;
     for (int f = 0; f < frontier.length; f++) {
-      walkBelow(mask, frontier[f], paths[f]);
+      if (emits[f] >= 0) {
+        walkAfterEmit(mask, frontier[f], emits[f], false);
+      } else if (emits[f] <= -2) {
+        walkAfterEmit(mask, frontier[f], -2 - emits[f], true);
+      } else {
+        walkBelow(mask, frontier[f], paths[f]);
+      }
     }
   }
 
   /** The pure part of the walk from {@code root}: the tokens it allows and the frontier nodes it leaves. */
-  private PureWalkCache.Entry pureWalk(Cursor root, boolean capped) {
+  private PureWalkCache.Entry pureWalk(Cursor root, boolean capped, boolean skipKeyed) {
     final long[] allowedTokens = new long[(vocabulary.size() + 63) >>> 6];
     int[] frontier = new int[16];
+    int[] emits = new int[16];
     byte[][] paths = new byte[16][];
     int frontierCount = 0;
     final byte[] label = index.label;
@@ -283,8 +297,14 @@ public final class GrammarMatcher {
     final boolean[] shared = index.sharedAt;
     final int skipBase = root.skipRun + root.curLen;
     final int cap = g.options.maxSkipBytes();
+    // A skipped lexeme (whitespace) that ends before a byte it cannot take restarts the lexer without
+    // the parser: the walk goes on purely from the mode's start. Its length counts against the cap, so
+    // only where the cap is part of the cache key (or off).
+    final boolean restarts = (!capped || skipKeyed) && !root.morePending;
+    final int modeStart = dfa.modeStart[root.mode];
     pureState[0] = root.state;
     pureLast[0] = root.lastAccept;
+    pureAtAccept[0] = root.curLen > 0 && root.lastAccept >= 0 && root.pendLen == 0;
     int i = 0;
     while (i < n) {
       // Every node visited here has a pure parent: frontier subtrees are skipped whole.
@@ -292,6 +312,24 @@ public final class GrammarMatcher {
       byte b = label[i];
       pathByte[d] = b;
       int t = next[(pureState[d - 1] << 8) | (b & 0xff)];
+      int prevLast = pureLast[d - 1];
+      boolean restarted = false;
+      if (!root.alive(t)) {
+        if ((d == 1 && root.curLen == 0) || prevLast < 0) {
+          i = end[i]; // nothing accepted to fall back on: feed() refuses this byte
+          continue;
+        }
+        if (restarts && pureAtAccept[d - 1] && g.lexSkip[prevLast] && g.lexModeOps[prevLast].length == 0
+            && !(capped && skipBase + d - 1 > cap)) {
+          t = next[(modeStart << 8) | (b & 0xff)];
+          if (!root.alive(t)) {
+            i = end[i];
+            continue;
+          }
+          prevLast = -1;
+          restarted = true;
+        }
+      }
       if (root.alive(t)) {
         int acc = root.acceptAt(t);
         if (capped && skipOnly[t] && skipBase + d > cap) {
@@ -299,7 +337,7 @@ public final class GrammarMatcher {
           continue;
         }
         if (acc < 0 || canContinue[t]) {
-          int last = acc >= 0 ? acc : pureLast[d - 1];
+          int last = acc >= 0 ? acc : prevLast;
           long[] r = reach[t];
           boolean viable = false;
           for (int w = 0; !viable && w < r.length; w++) {
@@ -315,6 +353,7 @@ public final class GrammarMatcher {
           if (viable || acc >= 0) {
             pureState[d] = t;
             pureLast[d] = last;
+            pureAtAccept[d] = acc >= 0;
             for (int id = tokenAt[i]; id >= 0; id = shared[i] ? index.sameBytes[id] : -1) {
               allowedTokens[id >>> 6] |= 1L << id;
             }
@@ -327,13 +366,67 @@ public final class GrammarMatcher {
         frontier = Arrays.copyOf(frontier, frontierCount * 2);
         paths = Arrays.copyOf(paths, frontierCount * 2);
       }
+      if (frontierCount == emits.length) {
+        emits = Arrays.copyOf(emits, frontierCount * 2);
+      }
       frontier[frontierCount] = i;
       paths[frontierCount] = Arrays.copyOfRange(pathByte, 1, d);
+      if (!restarted && !root.alive(t)) {
+        // the lexeme accepted at the parent is emitted, then this byte starts the next one
+        boolean afterEmit = pureAtAccept[d - 1] && !g.lexSkip[prevLast] && !g.lexMore[prevLast];
+        emits[frontierCount] = afterEmit ? -2 - prevLast : -1;
+      } else {
+        emits[frontierCount] = emitsHere(root, t, capped && skipOnly[t] && skipBase + d > cap);
+      }
       frontierCount++;
       i = end[i];
     }
     return new PureWalkCache.Entry(allowedTokens, Arrays.copyOf(frontier, frontierCount),
-        Arrays.copyOf(paths, frontierCount));
+        Arrays.copyOf(paths, frontierCount), Arrays.copyOf(emits, frontierCount));
+  }
+
+  /**
+   * The lexeme that a frontier node's byte (DFA transition {@code t} from a pure parent) completes and
+   * emits at once, leaving nothing pending and nothing that depends on the path above it: the cursor after
+   * the node is then the root's after emitting that lexeme, the same for every such node. -1 when the
+   * node needs its path replayed (the DFA dies and backs up, a skipped or {@code more} lexeme, the cap).
+   */
+  private int emitsHere(Cursor root, int t, boolean overCap) {
+    if (overCap || !root.alive(t) || g.dfa.canContinue[t]) {
+      return -1;
+    }
+    int acc = root.acceptAt(t);
+    return acc >= 0 && !g.lexSkip[acc] && !g.lexMore[acc] ? acc : -1;
+  }
+
+  /**
+   * {@link #walkBelow} for a frontier node whose byte emits {@code lexeme} (see {@link #emitsHere}) or,
+   * with {@code thenByte}, comes after a lexeme that ends at its parent with nothing pending (a number
+   * before {@code ,}): the cursor is the root's after that emit (and the byte), not a replay of the path.
+   */
+  private void walkAfterEmit(TokenMask mask, int node, int lexeme, boolean thenByte) {
+    if (emittedStamp[lexeme] != walkStamp) {
+      emittedStamp[lexeme] = walkStamp;
+      Cursor e = emitted[lexeme];
+      if (e == null) {
+        e = emitted[lexeme] = new Cursor(g);
+      }
+      e.copyFrom(byDepth[0]);
+      emittedOk[lexeme] = e.emitNow(lexeme);
+    }
+    if (!emittedOk[lexeme]) {
+      return;
+    }
+    int d = index.depth[node];
+    Cursor c = byDepth[d];
+    c.copyFrom(emitted[lexeme]);
+    cursorVersion[d]++;
+    replayValid = Math.min(replayValid, d - 1);
+    if (thenByte && (!c.feed(index.label[node]) || !c.viable())) {
+      return;
+    }
+    allowTokens(mask, index.tokenAt[node]);
+    walkChildren(mask, node);
   }
 
   /**
@@ -352,7 +445,7 @@ public final class GrammarMatcher {
       pathByte[j] = path[j - 1];
       Cursor c = byDepth[j];
       c.copyFrom(byDepth[j - 1]);
-      c.feed(path[j - 1]); // a pure step: stays inside the lexeme, cannot fail
+      c.feed(path[j - 1]); // a pure step (inside a lexeme, or after skipped whitespace): cannot fail
       cursorVersion[j]++;
     }
     replayValid = d - 1; // walkChildren below writes only deeper levels
@@ -486,13 +579,19 @@ public final class GrammarMatcher {
 
   private int[] pureState;
   private int[] pureLast;
+  private boolean[] pureAtAccept; // the lexeme accepted last ends at this depth (no bytes pending after it)
   private byte[] pathByte;
   // walkBelow's cursors after emitting their pending lexeme, made once per cursor version (see endsEverything)
   private Cursor[] flushedByDepth;
   private boolean[] flushedOk;
   private long[] flushedVersion;
   private long[] cursorVersion;
-  private int replayValid; // walkBelow: byDepth[1..replayValid] are the root fed pathByte[1..replayValid]
+  private int replayValid;
+  // walkAfterEmit: the root's cursor after emitting each lexeme, made once per walk (walkStamp)
+  private Cursor[] emitted;
+  private boolean[] emittedOk;
+  private long[] emittedStamp;
+  private long walkStamp; // walkBelow: byDepth[1..replayValid] are the root fed pathByte[1..replayValid]
 
   private void allowTokens(TokenMask mask, int id) {
     while (id >= 0) {

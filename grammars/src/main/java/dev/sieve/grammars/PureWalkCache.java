@@ -37,9 +37,10 @@ final class PureWalkCache {
 
   /**
    * The result of a pure walk: the tokens it allowed (mask words), and the frontier nodes (trie node
-   * index, with the bytes of the path above it) below which the walk needs real cursors.
+   * index, with the bytes of the path above it, and the lexeme its byte emits when the cursor after it
+   * does not depend on that path, else -1) below which the walk needs real cursors.
    */
-  record Entry(long[] allowed, int[] frontier, byte[][] frontierPaths) {}
+  record Entry(long[] allowed, int[] frontier, byte[][] frontierPaths, int[] frontierEmits) {}
 
   private static final long MAX_BYTES = 32L << 20;
 
