@@ -480,8 +480,11 @@ public final class GrammarMatcher {
     final boolean capped = b0.capped;
     final int skipBase = b0.skipRun + b0.curLen - base; // + depth: the skipped bytes in a row at that depth
     final int cap = g.options.maxSkipBytes();
+    final boolean restarts = !b0.morePending; // as in pureWalk: skipped whitespace restarts the lexer
+    final int modeStart = g.dfa.modeStart[b0.mode];
     pureState[base] = b0.state;
     pureLast[base] = b0.lastAccept;
+    pureAtAccept[base] = b0.curLen > 0 && b0.lastAccept >= 0 && b0.pendLen == 0;
     int stop = end[node];
     int i = node + 1;
     while (i < stop) {
@@ -489,6 +492,25 @@ public final class GrammarMatcher {
       byte b = label[i];
       pathByte[d] = b;
       int t = next[(pureState[d - 1] << 8) | (b & 0xff)];
+      int prevLast = pureLast[d - 1];
+      if (!b0.alive(t)) {
+        if ((d - 1 == base && b0.curLen == 0) || prevLast < 0) {
+          i = end[i]; // nothing accepted to fall back on: feed() refuses this byte
+          continue;
+        }
+        if (restarts && pureAtAccept[d - 1] && g.lexSkip[prevLast] && g.lexModeOps[prevLast].length == 0
+            && !(capped && skipBase + d - 1 > cap)) {
+          t = next[(modeStart << 8) | (b & 0xff)];
+          if (!b0.alive(t)) {
+            i = end[i];
+            continue;
+          }
+          prevLast = -1;
+        } else if (d - 1 == base && endsEverything(base, b & 0xff)) {
+          i = end[i]; // nothing can start after the lexeme that ends here
+          continue;
+        }
+      }
       if (b0.alive(t)) {
         if (capped && skipOnly[t] && skipBase + d > cap) {
           i = end[i]; // the whitespace cap: feed() refuses this byte
@@ -496,7 +518,7 @@ public final class GrammarMatcher {
         }
         int acc = b0.acceptAt(t);
         if (acc < 0 || canContinue[t]) {
-          int last = acc >= 0 ? acc : pureLast[d - 1];
+          int last = acc >= 0 ? acc : prevLast;
           long[] r = reach[t];
           boolean viable = false;
           for (int w = 0; !viable && w < r.length; w++) {
@@ -510,14 +532,12 @@ public final class GrammarMatcher {
           if (viable || acc >= 0) {
             pureState[d] = t;
             pureLast[d] = last;
+            pureAtAccept[d] = acc >= 0;
             allowTokens(mask, tokenAt[i]);
             i++;
             continue;
           }
         }
-      } else if (d - 1 > base ? pureLast[d - 1] < 0 : endsEverything(base, b & 0xff)) {
-        i = end[i]; // the lexeme dies here with nothing accepted to emit, or nothing can start after it
-        continue;
       }
       Cursor c = materialize(base, d);
       if (c != null && c.viable()) {
@@ -586,12 +606,12 @@ public final class GrammarMatcher {
   private boolean[] flushedOk;
   private long[] flushedVersion;
   private long[] cursorVersion;
-  private int replayValid;
+  private int replayValid; // walkBelow: byDepth[1..replayValid] are the root fed pathByte[1..replayValid]
   // walkAfterEmit: the root's cursor after emitting each lexeme, made once per walk (walkStamp)
   private Cursor[] emitted;
   private boolean[] emittedOk;
   private long[] emittedStamp;
-  private long walkStamp; // walkBelow: byDepth[1..replayValid] are the root fed pathByte[1..replayValid]
+  private long walkStamp;
 
   private void allowTokens(TokenMask mask, int id) {
     while (id >= 0) {
