@@ -178,6 +178,10 @@ def main():
     ap.add_argument("--diverse", action="store_true",
                     help="second-round chat samples: the original templates plus the training-only templates, "
                          "composed prompts and paraphrases of chatgen.ChatGen.sample_diverse")
+    ap.add_argument("--dev-templates", type=int, default=0,
+                    help="take N training templates per category (2N for ill-posed) out of training as a development "
+                         "split and write its labelled prompts to OUT/refusal_dev.jsonl (train.py --dev picks the "
+                         "training snapshot on it); needs --diverse")
     ap.add_argument("--write-heldout", action="store_true",
                     help="(re)write sieve-tiny/refusal_heldout.jsonl; without it the committed file is kept and only "
                          "checked against the training prompts")
@@ -213,7 +217,8 @@ def main():
     write_jsonl_gz(os.path.join(args.out, "sentences.jsonl.gz"), ({"text": s} for s in sents))
 
     # synthetic chat samples, incl. refusal-token dialogues with held-out templates
-    gen = chatgen.ChatGen(seed=args.seed, wordnet_docs=sources["wordnet"], fortunes=sources["fortunes"])
+    gen = chatgen.ChatGen(seed=args.seed, wordnet_docs=sources["wordnet"], fortunes=sources["fortunes"],
+                          dev_templates=args.dev_templates)
     draw = gen.sample_diverse if args.diverse else gen.sample
     train = [draw() for _ in range(args.chat_samples)]
     val = [draw() for _ in range(3000)]
@@ -233,6 +238,15 @@ def main():
     leaked = sorted({r["prompt"] for r in train + val if r["prompt"].strip().lower() in held})
     if leaked:
         sys.exit(f"{len(leaked)} training prompts equal held-out prompts, e.g. {leaked[:3]}")
+    if args.dev_templates:
+        dev = [r for r in gen.dev_prompts(per_category=60) if r["prompt"].strip().lower() not in held]
+        seen = {r["prompt"].strip().lower() for r in train}
+        dev = [r for r in dev if r["prompt"].strip().lower() not in seen]
+        with open(os.path.join(args.out, "refusal_dev.jsonl"), "w") as f:
+            for r in dev:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+        stats["dev_templates"] = {c: len(v) for c, v in gen.dev.items()}
+        stats["dev_prompts"] = len(dev)
     cats = {}
     for r in train:
         cats[r["category"]] = cats.get(r["category"], 0) + 1

@@ -396,7 +396,7 @@ def roman(n):
 
 
 class ChatGen:
-    def __init__(self, seed=1234, wordnet_docs=(), fortunes=()):
+    def __init__(self, seed=1234, wordnet_docs=(), fortunes=(), dev_templates=0):
         self.r = random.Random(seed)
         self.defs = []
         for d in wordnet_docs:
@@ -415,6 +415,14 @@ class ChatGen:
             hold.shuffle(idx)
             k = max(1, round(0.2 * len(temps)))
             self.split[cat] = (sorted(idx[k:]), sorted(idx[:k]))  # (train, heldout)
+        # an optional development split taken from the training templates (third round): never trained on, used to
+        # pick the training snapshot, so that the held-out templates are only ever used for the final measurement
+        dev_rng = random.Random(seed + 11)
+        self.dev = {}
+        for cat, (train, _) in self.split.items():
+            n = min(dev_templates * (2 if cat == "illposed" else 1), len(train) // 4)
+            self.dev[cat] = sorted(dev_rng.sample(train, n)) if n else []
+        self.train_idx = {c: [i for i in t if i not in self.dev[c]] for c, (t, _) in self.split.items()}
         # second round (training only): word lists from WordNet, new templates, the held-out guard
         self.synonyms, self.word_examples, self.examples = [], [], []
         for d in wordnet_docs:
@@ -658,6 +666,9 @@ class ChatGen:
         pats = {c: [_template_regex(lists[c][i]) for i in self.split[c][1]] for c in lists}
         names = [self.respond_templates[i].__name__ for i in self.split["respond"][1]]
         pats["respond"] = [re.compile(HELDOUT_RESPOND_PATTERNS[n]) for n in names]
+        # development templates are guarded like held-out ones (refusal categories; respond templates are functions)
+        for c in lists:
+            pats[c] += [_template_regex(lists[c][i]) for i in self.dev[c]]
         return pats
 
     def is_heldout_like(self, prompt, category=None):
@@ -915,7 +926,7 @@ class ChatGen:
                 rec = {"prompt": q, "response": "[respond] " + a, "category": "respond", "template": "structured"}
                 return rec
             if u < 0.30:
-                i = r.choice(self.split["respond"][0])
+                i = r.choice(self.train_idx["respond"])
                 q, a = self.respond_templates[i]()
                 q, cat, tname = self._wrap_train(q), "respond", f"respond{i}"
                 resp, guard = "[respond] " + a, "respond"
@@ -926,7 +937,7 @@ class ChatGen:
             else:
                 cat = r.choices(["illposed", "horizon", "private", "ability"], weights=[0.32, 0.22, 0.2, 0.26])[0]
                 if r.random() < 0.4:
-                    i = r.choice(self.split[cat][0])
+                    i = r.choice(self.train_idx[cat])
                     temps = {"horizon": HORIZON, "private": PRIVATE, "ability": ABILITY, "illposed": ILLPOSED}[cat]
                     q, tname, guard = _fill(r, temps[i]), f"{cat}{i}", cat
                 else:
@@ -960,12 +971,18 @@ class ChatGen:
         return {"prompt": self._refusal_prompt(cat, i),
                 "response": f"[refuse:{cat}] " + r.choice(REFUSAL_TEXT[cat]), "category": cat, "template": f"{cat}{i}"}
 
-    def heldout_prompts(self, per_category=60):
-        r = random.Random(99)
+    def dev_prompts(self, per_category=60):
+        """Labelled prompts from the development templates (see __init__), drawn like heldout_prompts."""
+        return self.heldout_prompts(per_category, which=2)
+
+    def heldout_prompts(self, per_category=60, which=1):
+        r = random.Random(99 if which == 1 else 98)
         saved, self.r = self.r, r
         out = []
         for cat in ["horizon", "private", "ability", "illposed", "respond"]:
-            held = self.split[cat][1]
+            held = self.split[cat][1] if which == 1 else self.dev[cat]
+            if not held:
+                continue
             seen = set()
             tries = 0
             while sum(1 for o in out if o["category"] == cat) < per_category and tries < 5000:

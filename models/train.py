@@ -87,6 +87,7 @@ def eval_ppl(model, batches, dev, amp):
 
 @torch.no_grad()
 def refusal_accuracy(model, tok, path, dev):
+    """Accuracy of the most likely first response token on labelled prompts, per category and overall."""
     model.eval()
     recs = [json.loads(l) for l in open(path)]
     cat_of_id = {tok.token_to_id(k): v for k, v in CATS.items()}
@@ -176,6 +177,9 @@ def main():
     ap.add_argument("--eval-every-s", type=float, default=0,
                     help="also evaluate every this many seconds of training (perplexities and, for the log only, the "
                          "held-out refusal accuracy); 0: only every --eval-every steps")
+    ap.add_argument("--dev", default="",
+                    help="labelled development prompts (build_corpus.py --dev-templates): at every evaluation the "
+                         "snapshot with the best first-token accuracy on them is kept, and that snapshot is the result")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     random.seed(args.seed)
@@ -233,6 +237,7 @@ def main():
     t_train = time.time()
     t_eval = t_train
     log["steps_done"] = 0
+    best = (-1.0, 0, None)  # (dev accuracy, step, state) of the kept snapshot when --dev is given
     for step in range(args.steps):
         if args.time_budget > 0 and time.time() - t_train > args.time_budget:
             break
@@ -282,15 +287,28 @@ def main():
             ppl_c, _ = eval_ppl(model, val_chat_b, dev, amp)
             e = {"step": step + 1, "val_text_ppl": round(ppl_t, 3), "val_chat_ppl": round(ppl_c, 3),
                  "time_s": round(time.time() - t_train, 1)}
+            if args.dev:
+                dacc, _ = refusal_accuracy(model, tok, args.dev, dev)
+                e["dev_accuracy"] = {k: round(v, 3) for k, v in dacc.items()}
+                if dacc["overall"] >= best[0]:
+                    best = (dacc["overall"], step + 1, {k: v.detach().clone() for k, v in model.state_dict().items()})
             if args.eval_every_s > 0:
                 acc, _ = refusal_accuracy(model, tok, os.path.join(HERE, "sieve-tiny", "refusal_heldout.jsonl"), dev)
                 e["refusal_accuracy"] = {k: round(v, 3) for k, v in acc.items()}
             log["evals"].append(e)
             print("eval", e, flush=True)
     log["train_time_s"] = round(time.time() - t_train, 1)
+    if args.dev:
+        dacc, _ = refusal_accuracy(model, tok, args.dev, dev)
+        if dacc["overall"] >= best[0]:
+            best = (dacc["overall"], log["steps_done"], None)
+        else:
+            model.load_state_dict(best[2])
+        log["selected"] = {"step": best[1], "dev_accuracy": round(best[0], 4)}
+        print("selected snapshot", log["selected"], flush=True)
     ppl_t, _ = eval_ppl(model, val_text_b, dev, amp)
     ppl_c, _ = eval_ppl(model, val_chat_b, dev, amp)
-    log["final"] = {"step": log["steps_done"], "val_text_ppl": round(ppl_t, 3), "val_chat_ppl": round(ppl_c, 3)}
+    log["final"] = {"step": log.get("selected", {}).get("step", log["steps_done"]), "val_text_ppl": round(ppl_t, 3), "val_chat_ppl": round(ppl_c, 3)}
     print("final eval", log["final"], flush=True)
     acc, preds = refusal_accuracy(model, tok, os.path.join(HERE, "sieve-tiny", "refusal_heldout.jsonl"), dev)
     log["refusal_accuracy"] = acc
