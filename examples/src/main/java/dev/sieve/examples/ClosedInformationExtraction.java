@@ -251,18 +251,31 @@ public final class ClosedInformationExtraction implements StructuredTask<ClosedI
 
   /**
    * How much the schema alone decides: the items with exactly one well-typed triple (the typed grammar can
-   * write no other), and each decoding's triple F1 on those items and on the rest.
+   * write no other), each decoding's triple F1 on those items and on the rest, and what a blind pick would
+   * score: one well-typed triple per item, uniformly at random (the F1 of its expected counts: correct
+   * {@code |gold| / |well-typed|} per item, one predicted per item).
    */
   static String typeReport(List<Item> items, TaskComparison.Table table) {
     List<Integer> single = new ArrayList<>();
+    double[] expectedCorrect = new double[2]; // on the single items, on the rest
+    int[] predicted = new int[2];
+    int[] gold = new int[2];
     for (int i = 0; i < items.size(); i++) {
-      if (wellTypedTriples(items.get(i)).size() == 1) {
+      Set<Triple> wellTyped = wellTypedTriples(items.get(i));
+      int part = wellTyped.size() == 1 ? 0 : 1;
+      if (part == 0) {
         single.add(i);
       }
+      expectedCorrect[part] += (double) items.get(i).triples().size() / wellTyped.size();
+      predicted[part]++;
+      gold[part] += items.get(i).triples().size();
     }
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
         "items with exactly one well-typed triple: %d of %d; triple F1 on those | on the other %d:%n", single.size(),
         items.size(), items.size() - single.size()));
+    sb.append(String.format(Locale.ROOT, "  %-24s %.3f | %.3f (all items %.3f)%n", "a blind well-typed pick",
+        f1(expectedCorrect[0], predicted[0], gold[0]), f1(expectedCorrect[1], predicted[1], gold[1]),
+        f1(expectedCorrect[0] + expectedCorrect[1], predicted[0] + predicted[1], gold[0] + gold[1])));
     for (TaskComparison.Row r : table.rows()) {
       F1Counts one = new F1Counts();
       F1Counts rest = new F1Counts();
@@ -273,5 +286,9 @@ public final class ClosedInformationExtraction implements StructuredTask<ClosedI
       sb.append(String.format(Locale.ROOT, "  %-24s %.3f | %.3f%n", r.decoding().label(), one.f1(), rest.f1()));
     }
     return sb.toString();
+  }
+
+  private static double f1(double correct, int predicted, int gold) {
+    return correct == 0 ? 0 : 2 * correct / (predicted + gold);
   }
 }
