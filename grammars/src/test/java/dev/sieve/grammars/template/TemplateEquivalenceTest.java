@@ -282,6 +282,33 @@ class TemplateEquivalenceTest {
   }
 
   @Test
+  void fragmentsAreCachedByContentWhateverTheOrderOfTheirRules() {
+    GrammarTemplate.Builder tb = GrammarTemplate.builder("fragment");
+    tb.rule("start", tb.fragment("body"));
+    GrammarTemplate t = tb.build("start");
+    java.util.function.BiFunction<Boolean, String, GrammarTemplate.Bindings> bindings = (tailFirst, word) -> {
+      GrammarTemplate.Fragment f = new GrammarTemplate.Fragment();
+      dev.sieve.grammars.Expr alpha = f.literal("alpha");
+      dev.sieve.grammars.Expr tail = f.literal(word);
+      dev.sieve.grammars.Expr body = dev.sieve.grammars.Expr.seq(alpha, dev.sieve.grammars.Expr.rule("tail"));
+      if (tailFirst) {
+        f.rule("tail", tail).rule("body", body);
+      } else {
+        f.rule("body", body).rule("tail", tail);
+      }
+      return GrammarTemplate.Bindings.of().fragment("body", f);
+    };
+    TemplateCache cache = new TemplateCache(4);
+    CompiledGrammar beta = cache.compile(t, bindings.apply(false, "beta"), vocabulary);
+    assertSame(beta, cache.compile(t, bindings.apply(true, "beta"), vocabulary), "the same rules in another order");
+    CompiledGrammar gamma = cache.compile(t, bindings.apply(false, "gamma"), vocabulary);
+    assertTrue(beta != gamma, "another literal is another grammar");
+    assertTrue(accepts(gamma, "alphagamma") && !accepts(gamma, "alphabeta"));
+    assertEquals(1, cache.hits());
+    assertEquals(2, cache.misses());
+  }
+
+  @Test
   void holesMustBeFilledAndNamed() {
     GrammarTemplate t = TaskGrammars.closedInformationExtraction(1);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
