@@ -27,7 +27,6 @@ final class Cursor {
   boolean morePending;
   boolean capped = true;
   int cap;
-  long memoEpoch; // while computing a mask: the epoch of its Earley memo (0: none)
   private Cursor flushProbe; // scratch for viable(), made on first need
 
   Cursor(CompiledGrammar g) {
@@ -67,7 +66,6 @@ final class Cursor {
     skipRun = o.skipRun;
     morePending = o.morePending;
     capped = o.capped;
-    memoEpoch = o.memoEpoch;
   }
 
   boolean alive(int s) {
@@ -131,6 +129,18 @@ final class Cursor {
     return feed(b);
   }
 
+  /**
+   * Emits the lexeme accepted last when no byte is pending after it (the lexer then stands at the start
+   * of the next lexeme); false when the parser or the whitespace cap refuses it. What {@link #feed} does
+   * before a byte that the current lexeme cannot take.
+   */
+  boolean emitPending() {
+    if (curLen == 0 || lastAccept < 0 || pendLen != 0) {
+      throw new IllegalStateException("no lexeme pending without bytes after it");
+    }
+    return emit(lastAccept);
+  }
+
   /** Emits the last accepted lexeme and lexes again the bytes after it. */
   private boolean flushLastAccept() {
     int n = pendLen;
@@ -158,7 +168,7 @@ final class Cursor {
     } else if (g.lexMore[l]) {
       morePending = true;
     } else {
-      EarleySet next = memoEpoch == 0 ? parser.scan(g.lexTerminal[l]) : parser.scan(g.lexTerminal[l], memoEpoch);
+      EarleySet next = parser.scan(g.lexTerminal[l]);
       if (next == null) {
         return false;
       }

@@ -1,7 +1,6 @@
 package dev.sieve.grammars;
 
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One Earley set: the parser state after a number of terminals. Immutable once built (apart from
@@ -24,7 +23,7 @@ final class EarleySet {
   final boolean accepting;
 
   // Memo fields: computed on demand; racing threads compute equal values.
-  private WalkMemo memo;
+  private EarleySet[] successors; // scan memo, by terminal
   long[] allowedLexemes;
   private byte acceptsAtEof; // 0 unknown, 1 yes, 2 no
 
@@ -74,41 +73,29 @@ final class EarleySet {
     return Arrays.binarySearch(keys, symbol);
   }
 
-  /** The set after scanning {@code terminal}, or {@code null} when the parser cannot take it here. */
-  EarleySet scan(int terminal) {
-    return allows(terminal) ? compute(terminal) : null;
-  }
-
   /**
-   * {@link #scan} memoised for one mask computation ({@code epoch} from {@link #newEpoch()}): trie
-   * branches that emit the same lexeme from the same set share the successor. The memo lives only as long
-   * as the epoch, so charts of finished sequences and sets built for past masks are not kept alive.
+   * The set after scanning {@code terminal}, or {@code null} when the parser cannot take it here.
+   * Memoised on this set: a mask walk emits the same lexeme from the same set down many trie branches,
+   * the lazy check and the accepted token scan it again, and inside a long string or comment every
+   * position shares one set. At most one successor per terminal is kept, alive as long as this set (the
+   * sequence's chart) is. Racing threads (forks of one matcher) may compute a successor twice; both are
+   * equal and either may stay.
    */
-  EarleySet scan(int terminal, long epoch) {
+  EarleySet scan(int terminal) {
     if (!allows(terminal)) {
       return null;
     }
-    WalkMemo m = memo;
-    if (m == null || m.epoch != epoch) {
-      m = new WalkMemo(epoch, new EarleySet[cfg.numTerminals]);
-      memo = m; // racing walks on other threads replace it with their own: each reads its epoch's array only
+    EarleySet[] m = successors;
+    if (m == null) {
+      successors = m = new EarleySet[cfg.numTerminals];
     }
-    EarleySet next = m.next[terminal];
+    EarleySet next = m[terminal];
     if (next == null) {
       next = compute(terminal);
-      m.next[terminal] = next;
+      m[terminal] = next;
     }
     return next;
   }
-
-  private static final AtomicLong EPOCHS = new AtomicLong();
-
-  /** A fresh memo epoch for {@link #scan(int, long)}. */
-  static long newEpoch() {
-    return EPOCHS.incrementAndGet();
-  }
-
-  private record WalkMemo(long epoch, EarleySet[] next) {}
 
   private EarleySet compute(int terminal) {
     int k = find(cfg.numNonterminals + terminal);

@@ -171,12 +171,19 @@ public final class GrammarMatcher {
     if (!isComplete()) {
       return false;
     }
-    Cursor c = new Cursor(g);
+    if (s.finished != 0) {
+      return s.finished == 1;
+    }
+    // 256 one-byte probes from the same position; a lexeme that every probe emits before its byte (the
+    // pending number or keyword) is scanned into the parser once (EarleySet#scan is memoised).
+    Cursor c = probe;
+    s.finished = 1;
     for (int b = 0; b < 256; b++) {
       s.load(c);
       c.capped = false;
       EarleySet before = c.parser;
       if (c.feed(b) && c.viable() && (c.parser != before || c.curLen == 0 || !g.skipOnlyState[c.state])) {
+        s.finished = 2;
         return false;
       }
     }
@@ -219,13 +226,22 @@ public final class GrammarMatcher {
       for (int i = 0; i < byDepth.length; i++) {
         byDepth[i] = new Cursor(g);
       }
+      flushedByDepth = new Cursor[maxDepth + 1];
+      for (int i = 0; i < flushedByDepth.length; i++) {
+        flushedByDepth[i] = new Cursor(g);
+      }
+      flushedOk = new boolean[maxDepth + 1];
+      flushedVersion = new long[maxDepth + 1];
+      cursorVersion = new long[maxDepth + 1];
+      Arrays.fill(flushedVersion, -1);
       pureState = new int[maxDepth + 1];
       pureLast = new int[maxDepth + 1];
       pathByte = new byte[maxDepth + 1];
     }
     Cursor root = current.load(byDepth[0]);
+    cursorVersion[0]++;
+    replayValid = 0;
     root.capped = capped;
-    root.memoEpoch = EarleySet.newEpoch();
     // The whitespace budget matters only where the pure walk can reach a skipped-only state; elsewhere
     // (inside a string, say, whose length would otherwise make every position a new key) it is left out.
     int skipBase = capped && g.reachesSkipOnly[root.state] ? root.skipRun + root.curLen : -1;
@@ -320,35 +336,163 @@ public final class GrammarMatcher {
         Arrays.copyOf(paths, frontierCount));
   }
 
-  /** The walk of the subtree of frontier node {@code node} with real cursors ({@code path}: the bytes above it). */
+  /**
+   * The walk of the subtree of frontier node {@code node} ({@code path}: the bytes above it, pure steps
+   * from the root). Frontier nodes come in trie order, so a path shares its start with the one before:
+   * the cursors of that common prefix ({@code byDepth[1..replayValid]}) are kept, not replayed.
+   */
   private void walkBelow(TokenMask mask, int node, byte[] path) {
+    int d = index.depth[node];
+    int common = 0;
+    int limit = Math.min(replayValid, path.length);
+    while (common < limit && pathByte[common + 1] == path[common]) {
+      common++;
+    }
+    for (int j = common + 1; j <= path.length; j++) {
+      pathByte[j] = path[j - 1];
+      Cursor c = byDepth[j];
+      c.copyFrom(byDepth[j - 1]);
+      c.feed(path[j - 1]); // a pure step: stays inside the lexeme, cannot fail
+      cursorVersion[j]++;
+    }
+    replayValid = d - 1; // walkChildren below writes only deeper levels
+    pathByte[d] = index.label[node];
+    Cursor c = materialize(d - 1, d);
+    if (c != null && c.viable()) {
+      allowTokens(mask, index.tokenAt[node]);
+      walkChildren(mask, node);
+    }
+  }
+
+  /**
+   * The walk below trie node {@code node}, whose cursor (after its byte) is {@code byDepth[depth[node]]}.
+   * Bytes that stay inside the lexeme being read are "pure" steps relative to that cursor, decided as
+   * {@link #pureWalk} decides them (a DFA look-up and the lexemes the parser allows, no cursor copy):
+   * below a lexeme boundary most of a subtree is the next lexeme's inside (after {@code ", "}, the
+   * letters of a key). Where a step is not pure (a lexeme ends, the DFA backs up), the cursor is
+   * materialised by replaying the path from this node and the walk recurses below it.
+   */
+  private void walkChildren(TokenMask mask, int node) {
     final byte[] label = index.label;
     final int[] depth = index.depth;
     final int[] end = index.subtreeEnd;
     final int[] tokenAt = index.tokenAt;
-    for (int j = 1; j <= path.length; j++) {
-      Cursor c = byDepth[j];
-      c.copyFrom(byDepth[j - 1]);
-      c.feed(path[j - 1]); // a pure step: stays inside the lexeme, cannot fail
-    }
+    final int[] next = g.dfa.next;
+    final boolean[] canContinue = g.dfa.canContinue;
+    final long[][] reach = g.contextual ? g.dfa.reachAny : g.dfa.reachWin;
+    final boolean[] skipOnly = g.skipOnlyState;
+    final int base = depth[node];
+    final Cursor b0 = byDepth[base];
+    final long[] allowed = b0.allowedLex;
+    final boolean capped = b0.capped;
+    final int skipBase = b0.skipRun + b0.curLen - base; // + depth: the skipped bytes in a row at that depth
+    final int cap = g.options.maxSkipBytes();
+    pureState[base] = b0.state;
+    pureLast[base] = b0.lastAccept;
     int stop = end[node];
-    int i = node;
+    int i = node + 1;
     while (i < stop) {
       int d = depth[i];
-      Cursor c = byDepth[d];
-      c.copyFrom(byDepth[d - 1]);
-      if (!c.feed(label[i]) || !c.viable()) {
-        i = end[i];
+      byte b = label[i];
+      pathByte[d] = b;
+      int t = next[(pureState[d - 1] << 8) | (b & 0xff)];
+      if (b0.alive(t)) {
+        if (capped && skipOnly[t] && skipBase + d > cap) {
+          i = end[i]; // the whitespace cap: feed() refuses this byte
+          continue;
+        }
+        int acc = b0.acceptAt(t);
+        if (acc < 0 || canContinue[t]) {
+          int last = acc >= 0 ? acc : pureLast[d - 1];
+          long[] r = reach[t];
+          boolean viable = false;
+          for (int w = 0; !viable && w < r.length; w++) {
+            viable = (r[w] & allowed[w]) != 0;
+          }
+          boolean lastAllowed = last >= 0 && (allowed[last >>> 6] & (1L << last)) != 0;
+          if (!viable && !lastAllowed) {
+            i = end[i];
+            continue;
+          }
+          if (viable || acc >= 0) {
+            pureState[d] = t;
+            pureLast[d] = last;
+            allowTokens(mask, tokenAt[i]);
+            i++;
+            continue;
+          }
+        }
+      } else if (d - 1 > base ? pureLast[d - 1] < 0 : endsEverything(base, b & 0xff)) {
+        i = end[i]; // the lexeme dies here with nothing accepted to emit, or nothing can start after it
         continue;
       }
-      allowTokens(mask, tokenAt[i]);
-      i++;
+      Cursor c = materialize(base, d);
+      if (c != null && c.viable()) {
+        allowTokens(mask, tokenAt[i]);
+        walkChildren(mask, i);
+      }
+      i = end[i];
     }
+  }
+
+  /**
+   * {@code byDepth[to]}: the cursor at depth {@code from} fed the path bytes below it down to depth
+   * {@code to} ({@code pathByte}); null when the last byte fails (the bytes before it are pure steps).
+   */
+  private Cursor materialize(int from, int to) {
+    Cursor c = byDepth[to];
+    c.copyFrom(byDepth[from]);
+    cursorVersion[to]++;
+    for (int k = from + 1; k <= to; k++) {
+      if (!c.feed(pathByte[k])) {
+        return null;
+      }
+    }
+    return c;
+  }
+
+  /**
+   * Whether byte {@code b} after the cursor at depth {@code d} certainly fails, decided without copying
+   * the cursor. The common case is a byte that ends the lexeme being read and cannot start any lexeme
+   * after it: after a number, a space followed by any of the hundreds of letters that follow spaces in a
+   * vocabulary. {@link Cursor#feed} would emit the pending lexeme and then find nothing to start, once
+   * per sibling; here the emit is done once per cursor (kept at {@code flushedByDepth}) and each sibling
+   * costs one table look-up. Returns false whenever the answer needs the full feed.
+   */
+  private boolean endsEverything(int d, int b) {
+    Cursor c = byDepth[d];
+    int t = g.dfa.next[(c.state << 8) | b];
+    if (c.alive(t)) {
+      return false;
+    }
+    if (c.curLen == 0 || c.lastAccept < 0) {
+      return true; // feed() fails right away
+    }
+    if (c.pendLen != 0) {
+      return false; // bytes would be lexed again after the emit: let feed() do it
+    }
+    if (flushedVersion[d] != cursorVersion[d]) {
+      Cursor f = flushedByDepth[d];
+      f.copyFrom(c);
+      flushedOk[d] = f.emitPending();
+      flushedVersion[d] = cursorVersion[d];
+    }
+    if (!flushedOk[d]) {
+      return true;
+    }
+    Cursor f = flushedByDepth[d];
+    return !f.alive(g.dfa.next[(f.state << 8) | b]);
   }
 
   private int[] pureState;
   private int[] pureLast;
   private byte[] pathByte;
+  // walkBelow's cursors after emitting their pending lexeme, made once per cursor version (see endsEverything)
+  private Cursor[] flushedByDepth;
+  private boolean[] flushedOk;
+  private long[] flushedVersion;
+  private long[] cursorVersion;
+  private int replayValid; // walkBelow: byDepth[1..replayValid] are the root fed pathByte[1..replayValid]
 
   private void allowTokens(TokenMask mask, int id) {
     while (id >= 0) {
@@ -460,6 +604,7 @@ public final class GrammarMatcher {
     final boolean morePending;
     byte complete; // 0 unknown, 1 yes, 2 no
     byte cappedEmpty; // 0 unknown, 1 the capped mask is empty, 2 not
+    byte finished; // 0 unknown, 1 only end of sequence (or skipped text) can follow, 2 not
 
     Snapshot(Cursor c, Snapshot prev, int depth, boolean ended) {
       this.prev = prev;
@@ -497,7 +642,6 @@ public final class GrammarMatcher {
       c.skipRun = skipRun;
       c.morePending = morePending;
       c.capped = true;
-      c.memoEpoch = 0;
       return c;
     }
 

@@ -53,7 +53,11 @@ public final class TokenMask {
     return words;
   }
 
-  /** Sets every disallowed logit to negative infinity, in one pass. */
+  /**
+   * Sets every disallowed logit to negative infinity, in one pass. A word with no allowed id is one fill;
+   * otherwise only its cleared bits are visited, so there is no branch per id (a mixed mask made the
+   * per-id test mispredict about half the time).
+   */
   public void apply(float[] logits) {
     int n = Math.min(size, logits.length);
     for (int w = 0; w < words.length; w++) {
@@ -62,11 +66,16 @@ public final class TokenMask {
         continue;
       }
       int base = w << 6;
-      int end = Math.min(base + 64, n);
-      for (int id = base; id < end; id++) {
-        if ((word & (1L << id)) == 0) {
-          logits[id] = Float.NEGATIVE_INFINITY;
+      if (word == 0L) {
+        Arrays.fill(logits, base, Math.min(base + 64, n), Float.NEGATIVE_INFINITY);
+        continue;
+      }
+      for (long forbidden = ~word; forbidden != 0; forbidden &= forbidden - 1) {
+        int id = base + Long.numberOfTrailingZeros(forbidden);
+        if (id >= n) {
+          break;
         }
+        logits[id] = Float.NEGATIVE_INFINITY;
       }
     }
     for (int id = size; id < logits.length; id++) {
