@@ -12,7 +12,8 @@ import java.util.function.Function;
 final class ExampleMain {
   private ExampleMain() {}
 
-  static <I> void run(StructuredTask<I> task, String[] args, Function<I, String> gold) {
+  /** Runs and prints the comparison; returns its table. */
+  static <I> TaskComparison.Table run(StructuredTask<I> task, String[] args, Function<I, String> gold) {
     int n = Integer.MAX_VALUE;
     boolean list = false;
     List<TaskComparison.Decoding> decodings = TaskComparison.Decoding.DEFAULT;
@@ -37,6 +38,7 @@ final class ExampleMain {
         System.out.println(TaskComparison.listing(table, items, gold));
       }
       System.out.print(table.format());
+      return table;
     }
   }
 }

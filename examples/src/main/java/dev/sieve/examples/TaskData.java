@@ -22,6 +22,15 @@ final class TaskData {
 
   /** Reads a resource's rows, each with exactly {@code columns} columns after the kind. */
   static List<Row> read(String resource, int columns) {
+    return read(resource, columns, true);
+  }
+
+  /** Reads a resource's rows without a kind column (a table of facts), each with exactly {@code columns} columns. */
+  static List<Row> readTable(String resource, int columns) {
+    return read(resource, columns, false);
+  }
+
+  private static List<Row> read(String resource, int columns, boolean kinds) {
     List<Row> rows = new ArrayList<>();
     try (InputStream in = TaskData.class.getResourceAsStream(resource)) {
       if (in == null) {
@@ -37,6 +46,13 @@ final class TaskData {
         }
         String where = resource + ":" + number;
         String[] parts = line.split("\t", -1);
+        if (!kinds) {
+          if (parts.length != columns) {
+            throw new IllegalArgumentException(where + ": expected " + columns + " tab-separated columns, got: " + line);
+          }
+          rows.add(new Row(false, List.of(parts), where));
+          continue;
+        }
         if (parts.length != columns + 1 || !(parts[0].equals("demo") || parts[0].equals("eval"))) {
           throw new IllegalArgumentException(where + ": expected 'demo' or 'eval' and " + columns
               + " tab-separated columns, got: " + line);

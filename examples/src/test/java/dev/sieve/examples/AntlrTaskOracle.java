@@ -4,6 +4,7 @@ import dev.sieve.grammars.antlr.AntlrGrammarLoader;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.antlr.v4.runtime.BaseErrorListener;
@@ -59,6 +60,40 @@ final class AntlrTaskOracle {
         + "relation : " + alternatives(relations) + " ;\n"
         + "SP : ' ' ;\n";
     return new AntlrTaskOracle("cie", g4, "triples");
+  }
+
+  /** Whether a subject of one type may have that relation to an object of another type. */
+  interface TypeRule {
+    boolean allows(String subjectType, String relation, String objectType);
+  }
+
+  /**
+   * Triples of the item's typed entities, at most {@code maxTriples}: one alternative per subject and
+   * relation that the type rule allows it, with every other entity the rule allows as its object.
+   */
+  static AntlrTaskOracle typedClosedInformationExtraction(Map<String, String> types, List<String> relations,
+      TypeRule rule, int maxTriples) {
+    List<String> alts = new ArrayList<>();
+    for (Map.Entry<String, String> s : types.entrySet()) {
+      for (String r : relations) {
+        List<String> objects = new ArrayList<>();
+        for (Map.Entry<String, String> o : types.entrySet()) {
+          if (!o.getKey().equals(s.getKey()) && rule.allows(s.getValue(), r, o.getValue())) {
+            objects.add(o.getKey());
+          }
+        }
+        if (!objects.isEmpty()) {
+          alts.add(alternatives(List.of(s.getKey())) + " SP '[r]' SP " + alternatives(List.of(r)) + " SP '[o]' SP ("
+              + alternatives(objects) + ")");
+        }
+      }
+    }
+    String g4 = "grammar cieTyped;\n"
+        + "triples : triple" + " (SP triple)?".repeat(maxTriples - 1) + " EOF ;\n"
+        + "triple : '[s]' SP pair SP '[e]' ;\n"
+        + "pair : " + String.join("\n  | ", alts) + " ;\n"
+        + "SP : ' ' ;\n";
+    return new AntlrTaskOracle("cieTyped", g4, "triples");
   }
 
   /** Exactly one of the candidates. */

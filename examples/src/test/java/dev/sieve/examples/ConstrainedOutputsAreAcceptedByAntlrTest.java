@@ -42,9 +42,67 @@ class ConstrainedOutputsAreAcceptedByAntlrTest {
     model.close();
   }
 
+  private static AntlrTaskOracle typedOracle(ClosedInformationExtraction.Item item) {
+    return AntlrTaskOracle.typedClosedInformationExtraction(item.types(), ClosedInformationExtraction.RELATIONS,
+        ClosedInformationExtraction.SCHEMA::allows, ClosedInformationExtraction.MAX_TRIPLES);
+  }
+
   @Test
   void closedInformationExtraction() {
     ClosedInformationExtraction task = new ClosedInformationExtraction();
+    List<String> outputs = constrainedOutputs(task, ConstrainedOutputsAreAcceptedByAntlrTest::typedOracle);
+    for (int i = 0; i < outputs.size(); i++) {
+      // The grammar and the parse agree: every triple names two different entities of the item and a
+      // relation that the schema allows between their types.
+      ClosedInformationExtraction.Item item = task.items().get(i / 2);
+      String out = outputs.get(i);
+      for (ClosedInformationExtraction.Triple t : ClosedInformationExtraction.parse(out)) {
+        assertTrue(ClosedInformationExtraction.wellTypedTriples(item).contains(t), "not well-typed: " + t + " in " + out);
+      }
+    }
+    ClosedInformationExtraction.Item first = task.items().get(0); // Marie Curie (person), Warsaw (city)
+    AntlrTaskOracle o = typedOracle(first);
+    String one = "[s] Marie Curie [r] born in [o] Warsaw [e]";
+    assertTrue(o.accepts(one));
+    assertTrue(o.accepts(one + " " + one), "a second triple, the same");
+    assertFalse(o.accepts(one + " " + one + " " + one), "more triples than the grammar allows");
+    assertFalse(o.accepts("[s] Warsaw [r] born in [o] Marie Curie [e]"), "a city is not born");
+    assertFalse(o.accepts("[s] Marie Curie [r] directed [o] Warsaw [e]"), "a city is not a film");
+    assertFalse(o.accepts("[s] Marie Curie [r] invented [o] Warsaw [e]"), "a relation outside the list");
+    assertFalse(o.accepts("[s] Nobody [r] born in [o] Warsaw [e]"), "an entity outside the input");
+    // The item with a person on both sides of "married to": no self-relation.
+    ClosedInformationExtraction.Item married = task.items().stream().filter(it -> it.entities().contains("Michelle Obama"))
+        .findFirst().orElseThrow();
+    AntlrTaskOracle m = typedOracle(married);
+    assertTrue(m.accepts("[s] Barack Obama [r] married to [o] Michelle Obama [e]"));
+    assertFalse(m.accepts("[s] Barack Obama [r] married to [o] Barack Obama [e]"), "the subject as its own object");
+  }
+
+  @Test
+  void everyItemsTypedGrammarIsExactlyItsWellTypedTriples() {
+    // Every (subject, relation, object) over each item's entities and the relations, with the engine's
+    // matcher on the template-built grammar and with ANTLR on the hand-written one.
+    ClosedInformationExtraction task = new ClosedInformationExtraction();
+    for (ClosedInformationExtraction.Item item : task.items()) {
+      CompiledGrammar g = comparison.compile(task, item);
+      AntlrTaskOracle o = typedOracle(item);
+      java.util.Set<ClosedInformationExtraction.Triple> wellTyped = ClosedInformationExtraction.wellTypedTriples(item);
+      assertTrue(wellTyped.containsAll(item.triples()), "a gold triple outside the schema in " + item);
+      for (String s : item.entities()) {
+        for (String r : ClosedInformationExtraction.RELATIONS) {
+          for (String obj : item.entities()) {
+            ClosedInformationExtraction.Triple t = new ClosedInformationExtraction.Triple(s, r, obj);
+            assertEquals(wellTyped.contains(t), TaskComparison.accepts(g, t.toString()), "engine on " + t);
+            assertEquals(wellTyped.contains(t), o.accepts(t.toString()), "ANTLR on " + t);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void closedInformationExtractionUntyped() {
+    ClosedInformationExtraction task = new ClosedInformationExtraction(false);
     Function<ClosedInformationExtraction.Item, AntlrTaskOracle> oracle = item -> AntlrTaskOracle.closedInformationExtraction(
         item.entities(), ClosedInformationExtraction.RELATIONS, ClosedInformationExtraction.MAX_TRIPLES);
     List<String> outputs = constrainedOutputs(task, oracle);
@@ -68,7 +126,7 @@ class ConstrainedOutputsAreAcceptedByAntlrTest {
     assertFalse(o.accepts("[s] " + e + " [r] born in [o] " + e + " [e]"), "the subject as its own object");
     String one = "[s] " + e + " [r] born in [o] " + other + " [e]";
     String back = "[s] " + other + " [r] born in [o] " + e + " [e]";
-    assertTrue(o.accepts(one + " " + back));
+    assertTrue(o.accepts(one + " " + back), "untyped, a city may be born in a person");
     assertFalse(o.accepts(one + " " + back + " " + one), "more triples than the grammar allows");
   }
 

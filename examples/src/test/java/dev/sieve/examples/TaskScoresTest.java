@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +45,49 @@ class TaskScoresTest {
     reversed.add(item, "[s] " + t.object() + " [r] " + t.relation() + " [o] " + t.subject() + " [e]");
     assertEquals("F1 0.000 (P 0.000, R 0.000), pairs F1 0.000", reversed.summary(), "a pair counts in its order");
     assertEquals(Set.of(t), ClosedInformationExtraction.parse("noise " + t + " noise"));
+  }
+
+  @Test
+  void wellTypedTriplesFollowTheSchemaAndTheEntitiesTypes() {
+    ClosedInformationExtraction task = new ClosedInformationExtraction();
+    ClosedInformationExtraction.Item curie = task.items().get(0); // Marie Curie (person), Warsaw (city)
+    assertEquals(Map.of("Marie Curie", "person", "Warsaw", "city"), curie.types());
+    assertEquals(Set.of(new ClosedInformationExtraction.Triple("Marie Curie", "born in", "Warsaw")),
+        ClosedInformationExtraction.wellTypedTriples(curie), "a city is born nowhere; a person is nobody's capital");
+    // Bill Gates and Paul Allen (people) and Microsoft (a company): founded and works for from either
+    // person, and married to between the two people but never from one to himself.
+    ClosedInformationExtraction.Item gates = task.items().stream().filter(i -> i.entities().contains("Microsoft")).findFirst()
+        .orElseThrow();
+    Set<String> expected = new java.util.HashSet<>();
+    for (String p : List.of("Bill Gates", "Paul Allen")) {
+      expected.add("[s] " + p + " [r] founded [o] Microsoft [e]");
+      expected.add("[s] " + p + " [r] works for [o] Microsoft [e]");
+    }
+    expected.add("[s] Bill Gates [r] married to [o] Paul Allen [e]");
+    expected.add("[s] Paul Allen [r] married to [o] Bill Gates [e]");
+    assertEquals(expected, ClosedInformationExtraction.wellTypedTriples(gates).stream().map(Object::toString)
+        .collect(java.util.stream.Collectors.toSet()));
+  }
+
+  @Test
+  void theTypeReportSplitsItemsByTheirNumberOfWellTypedTriples() {
+    ClosedInformationExtraction task = new ClosedInformationExtraction();
+    List<ClosedInformationExtraction.Item> items = task.items();
+    List<TaskComparison.Output> gold = items.stream()
+        .map(i -> new TaskComparison.Output(task.goldOutput(i), true, dev.sieve.decoding.generate.FinishReason.STOP)).toList();
+    List<TaskComparison.Output> empty = items.stream()
+        .map(i -> new TaskComparison.Output("", false, dev.sieve.decoding.generate.FinishReason.STOP)).toList();
+    TaskComparison.Table table = new TaskComparison.Table(task.name(), items.size(), 0, List.of(
+        new TaskComparison.Row(TaskComparison.Decoding.CONSTRAINED_GREEDY, items.size(), items.size(), 1, "", 0),
+        new TaskComparison.Row(TaskComparison.Decoding.UNCONSTRAINED_GREEDY, items.size(), 0, 0, "", 0)),
+        Map.of(TaskComparison.Decoding.CONSTRAINED_GREEDY, gold, TaskComparison.Decoding.UNCONSTRAINED_GREEDY, empty));
+    long single = items.stream().filter(i -> ClosedInformationExtraction.wellTypedTriples(i).size() == 1).count();
+    String report = ClosedInformationExtraction.typeReport(items, table);
+    assertTrue(report.startsWith("items with exactly one well-typed triple: " + single + " of " + items.size() + ";"), report);
+    assertTrue(report.contains("  constrained, greedy      1.000 | 1.000"), report);
+    assertTrue(report.contains("  unconstrained, greedy    0.000 | 0.000"), report);
+    // A blind pick is always right where the schema leaves one triple, and scores less elsewhere.
+    assertTrue(report.lines().anyMatch(l -> l.startsWith("  a blind well-typed pick  1.000 | 0.")), report);
   }
 
   @Test

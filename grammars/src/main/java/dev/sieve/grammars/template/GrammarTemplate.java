@@ -209,13 +209,11 @@ public final class GrammarTemplate {
   public static final class Fragment {
     private final Map<String, Expr> rules = new LinkedHashMap<>();
     private final Map<String, String> literals = new LinkedHashMap<>();
-    private final StringBuilder key = new StringBuilder();
 
     public Fragment rule(String ruleName, Expr body) {
       if (rules.putIfAbsent(ruleName, body) != null) {
         throw new IllegalArgumentException("rule '" + ruleName + "' defined twice in a fragment");
       }
-      key.append(ruleName).append('=').append(body).append('\n');
       return this;
     }
 
@@ -225,14 +223,17 @@ public final class GrammarTemplate {
         throw new IllegalArgumentException("a literal cannot be empty");
       }
       String n = literalName(text);
-      if (literals.put(n, text) == null) {
-        key.append(n).append('\n');
-      }
+      literals.put(n, text);
       return Expr.lexeme(n);
     }
 
-    String key() {
-      return key.toString();
+    /**
+     * The content, as a cache key: the rules and literals themselves (expressions are records, equal by
+     * structure). Built when asked, not while the rules are added: writing every rule out as text was most of
+     * the cost of making a large fragment.
+     */
+    Object key() {
+      return List.of(Map.copyOf(rules), Map.copyOf(literals));
     }
   }
 
@@ -256,18 +257,17 @@ public final class GrammarTemplate {
       return this;
     }
 
-    /** The content, as a cache key: equal bindings give equal keys. */
-    String key() {
-      StringBuilder sb = new StringBuilder();
-      new java.util.TreeMap<>(choices).forEach((k, v) -> {
-        sb.append(k).append('[');
-        for (String s : new TreeSet<>(v)) {
-          sb.append(s.length()).append(':').append(s);
-        }
-        sb.append(']');
-      });
-      new java.util.TreeMap<>(fragments).forEach((k, v) -> sb.append(k).append('{').append(v.key()).append('}'));
-      return sb.toString();
+    /**
+     * The content, as a cache key: equal bindings give equal keys (a choice's strings in any order, with or
+     * without repeats, are the same choice). Compared by structure, so the key stays valid only while the
+     * bindings and their fragments are not changed, as their use requires.
+     */
+    Object key() {
+      Map<String, Set<String>> c = new java.util.HashMap<>();
+      choices.forEach((k, v) -> c.put(k, Set.copyOf(v)));
+      Map<String, Object> f = new java.util.HashMap<>();
+      fragments.forEach((k, v) -> f.put(k, v.key()));
+      return List.of(c, f);
     }
   }
 

@@ -2,7 +2,10 @@ package dev.sieve.grammars.template;
 
 import dev.sieve.grammars.Expr;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -12,7 +15,8 @@ import java.util.TreeSet;
  * <ul>
  *   <li><b>closed information extraction</b>: {@code [s] subject [r] relation [o] object [e]}, one to
  *       {@code maxTriples} triples separated by a space; subjects and objects from the input's entity
- *       strings, the object never the subject, relations from a fixed list;
+ *       strings, the object never the subject, relations from a fixed list; or, typed, only the triples
+ *       that a {@link RelationSchema} allows between the input's entities of their types;
  *   <li><b>entity disambiguation</b>: exactly one of the mention's candidates;
  *   <li><b>constituency parsing</b>: a bracketed tree {@code (S (NP the cat) (VP sat))} whose leaves
  *       are exactly the input's words in order; every bracket has a label and at least two children,
@@ -91,6 +95,147 @@ public final class TaskGrammars {
     String name = "entities_" + lo + "_" + hi;
     f.rule(name, Expr.alt(left, right));
     return Expr.rule(name);
+  }
+
+  /**
+   * Closed information extraction under a {@link RelationSchema}, at most {@code maxTriples} triples: the
+   * per-input fragment {@code pair} (see {@link #typedExtractionBindings}) holds the subject, the relation
+   * and the object, so that the relations allowed depend on the subject's type and the objects on the
+   * relation's range.
+   */
+  public static GrammarTemplate typedClosedInformationExtraction(int maxTriples) {
+    if (maxTriples < 1) {
+      throw new IllegalArgumentException("maxTriples must be at least 1");
+    }
+    GrammarTemplate.Builder b = GrammarTemplate.builder("cie-typed" + maxTriples);
+    b.rule("triple", Expr.seq(b.literal("[s] "), b.fragment("pair"), b.literal(" [e]")));
+    b.rule("triples", Expr.seq(Expr.rule("triple"),
+        new Expr.Repeat(Expr.seq(b.literal(" "), Expr.rule("triple")), 0, maxTriples - 1)));
+    return b.build("triples");
+  }
+
+  /**
+   * The bindings of one typed information extraction input: the fragment {@code pair}, exactly the
+   * well-typed triples {@code subject [r] relation [o] object} over the input's entities (the subject's type
+   * in the relation's domain, the object's in its range, the object another entity than the subject).
+   *
+   * <p>Per relation, the subjects are split by whether their type is also in the range: a subject that can
+   * never be an object is followed by any entity of the range; one that can, by any entity of a type only in
+   * the range, or by another entity of the types in both, through the balanced tree of
+   * {@link #extractionBindings} ({@code left link right | right link left} per inner node). The three cases
+   * are disjoint, so each triple has one parse, and the grammar grows with relations times types plus the
+   * entities, not with subjects times objects. Entity sets and trees are rules shared by the relations that
+   * use the same ones; each entity and relation is its words as literals.
+   *
+   * @param entityTypes each entity string of the input and its type
+   * @throws IllegalArgumentException when no well-typed triple exists among the entities, or a string is empty
+   */
+  public static GrammarTemplate.Bindings typedExtractionBindings(Map<String, String> entityTypes, RelationSchema schema) {
+    // Sorted: the same entities in any order make the same fragment, so a TemplateCache hit.
+    TreeMap<String, String> typed = new TreeMap<>(entityTypes);
+    GrammarTemplate.Fragment f = new GrammarTemplate.Fragment();
+    TypedPairs builder = new TypedPairs(f, typed);
+    List<Expr> pairs = new ArrayList<>();
+    for (int i = 0; i < schema.relations().size(); i++) {
+      RelationSchema.Relation r = schema.relations().get(i);
+      List<String> subjectsOnly = new ArrayList<>();
+      List<String> both = new ArrayList<>();
+      List<String> objects = new ArrayList<>(); // the range, in order
+      List<String> objectsOnly = new ArrayList<>();
+      typed.forEach((entity, type) -> {
+        boolean d = r.domain().contains(type);
+        boolean g = r.range().contains(type);
+        if (d && g) {
+          both.add(entity);
+        } else if (d) {
+          subjectsOnly.add(entity);
+        } else if (g) {
+          objectsOnly.add(entity);
+        }
+        if (g) {
+          objects.add(entity);
+        }
+      });
+      boolean any = (!subjectsOnly.isEmpty() && !objects.isEmpty()) || (!both.isEmpty() && !objectsOnly.isEmpty())
+          || both.size() >= 2;
+      if (!any) {
+        continue;
+      }
+      Expr link = Expr.rule("link_" + i);
+      f.rule("link_" + i, Expr.seq(f.literal(" [r] "), entity(f, r.name()), f.literal(" [o] ")));
+      if (!subjectsOnly.isEmpty() && !objects.isEmpty()) {
+        pairs.add(Expr.seq(builder.set(subjectsOnly), link, builder.set(objects)));
+      }
+      if (!both.isEmpty() && !objectsOnly.isEmpty()) {
+        pairs.add(Expr.seq(builder.set(both), link, builder.set(objectsOnly)));
+      }
+      if (both.size() >= 2) {
+        for (Expr[] node : builder.tree(both)) {
+          pairs.add(Expr.seq(node[0], link, node[1]));
+          pairs.add(Expr.seq(node[1], link, node[0]));
+        }
+      }
+    }
+    if (pairs.isEmpty()) {
+      throw new IllegalArgumentException("no well-typed triple between two different entities of " + typed + " in the schema");
+    }
+    f.rule("pair", alt(pairs));
+    return GrammarTemplate.Bindings.of().fragment("pair", f);
+  }
+
+  /** The shared entity sets and entity trees of one typed fragment. */
+  private static final class TypedPairs {
+    private final GrammarTemplate.Fragment f;
+    private final Map<String, Expr> entities = new HashMap<>();
+    private final Map<List<String>, Expr> sets = new HashMap<>();
+    private final Map<List<String>, List<Expr[]>> trees = new HashMap<>();
+
+    TypedPairs(GrammarTemplate.Fragment f, Map<String, String> typed) {
+      this.f = f;
+      for (String e : typed.keySet()) {
+        if (e.isEmpty()) {
+          throw new IllegalArgumentException("an entity cannot be the empty string");
+        }
+        entities.put(e, entity(f, e));
+      }
+    }
+
+    /** Any one of the entities: the entity itself, or a rule of them shared by every use of the same set. */
+    Expr set(List<String> members) {
+      if (members.size() == 1) {
+        return entities.get(members.get(0));
+      }
+      return sets.computeIfAbsent(List.copyOf(members), m -> {
+        String name = "set_" + sets.size();
+        f.rule(name, alt(m.stream().map(entities::get).toList()));
+        return Expr.rule(name);
+      });
+    }
+
+    /** The inner nodes (left, right) of a balanced tree over the entities, built once per set. */
+    List<Expr[]> tree(List<String> members) {
+      List<Expr[]> known = trees.get(members);
+      if (known != null) {
+        return known;
+      }
+      List<Expr[]> nodes = new ArrayList<>();
+      below(members, 0, members.size(), "tree_" + trees.size() + "_", nodes);
+      trees.put(List.copyOf(members), nodes);
+      return nodes;
+    }
+
+    private Expr below(List<String> members, int lo, int hi, String prefix, List<Expr[]> nodes) {
+      if (hi - lo == 1) {
+        return entities.get(members.get(lo));
+      }
+      int mid = (lo + hi) >>> 1;
+      Expr left = below(members, lo, mid, prefix, nodes);
+      Expr right = below(members, mid, hi, prefix, nodes);
+      nodes.add(new Expr[] {left, right});
+      String name = prefix + lo + "_" + hi;
+      f.rule(name, Expr.alt(left, right));
+      return Expr.rule(name);
+    }
   }
 
   /** Entity disambiguation: the output is one candidate. */

@@ -9,11 +9,14 @@ import java.util.Map;
 /**
  * Compiled grammars of filled templates, by content: (template, bindings, vocabulary, options). A request
  * whose holes hold what an earlier one's did gets the same {@link CompiledGrammar} without compiling
- * (nor hashing automata: the key is the bindings' strings). Bounded LRU; thread-safe.
+ * (nor hashing automata: the key is the bindings' strings and expressions). Bounded LRU; thread-safe.
  */
 public final class TemplateCache {
   private final int capacity;
-  private final Map<String, CompiledGrammar> cache = new LinkedHashMap<>(16, 0.75f, true);
+  private final Map<Key, CompiledGrammar> cache = new LinkedHashMap<>(16, 0.75f, true);
+
+  /** What a compiled grammar depends on; the bindings' part is compared by structure. */
+  private record Key(String template, Object bindings, String vocabulary, GrammarCompiler.Options options) {}
   private long hits;
   private long misses;
 
@@ -32,7 +35,7 @@ public final class TemplateCache {
   /** The compiled grammar of the filled template, compiling on a miss. */
   public CompiledGrammar compile(GrammarTemplate template, GrammarTemplate.Bindings bindings, Vocabulary vocabulary,
       GrammarCompiler.Options options) {
-    String key = template.fingerprint() + "\u0000" + bindings.key() + "\u0000" + vocabulary.fingerprint() + "\u0000" + options;
+    Key key = new Key(template.fingerprint(), bindings.key(), vocabulary.fingerprint(), options);
     synchronized (cache) {
       CompiledGrammar c = cache.get(key);
       if (c != null) {

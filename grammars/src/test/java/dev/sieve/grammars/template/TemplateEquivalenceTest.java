@@ -20,8 +20,10 @@ import dev.sieve.grammars.antlr.AntlrGrammarLoader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -101,6 +103,122 @@ class TemplateEquivalenceTest {
     }
   }
 
+  /** The typed test schema of cie-typed.g4. */
+  private static final RelationSchema SCHEMA = new RelationSchema(List.of(
+      new RelationSchema.Relation("born in", Set.of("person"), Set.of("city", "region")),
+      new RelationSchema.Relation("married to", Set.of("person"), Set.of("person")),
+      new RelationSchema.Relation("located in", Set.of("city", "region", "university"), Set.of("city", "region")),
+      new RelationSchema.Relation("works for", Set.of("person"), Set.of("university")),
+      new RelationSchema.Relation("directed", Set.of("person"), Set.of("film"))));
+
+  private static Map<String, String> obamas() {
+    Map<String, String> types = new LinkedHashMap<>();
+    types.put("Barack Obama", "person");
+    types.put("Michelle Obama", "person");
+    types.put("Honolulu", "city");
+    types.put("Hawaii", "region");
+    types.put("Harvard", "university");
+    return types;
+  }
+
+  @Test
+  void typedClosedInformationExtractionEqualsItsHandWrittenGrammar() {
+    assertEquivalent(TaskGrammars.typedClosedInformationExtraction(2), TaskGrammars.typedExtractionBindings(obamas(), SCHEMA),
+        "cie-typed.g4", "triples", 17, 12);
+  }
+
+  @Test
+  void typedTriplesAreExactlyTheWellTypedOnes() {
+    // Every (subject, relation, object) over the entities, the schema's relations and one outside it.
+    AntlrOracle oracle = new AntlrOracle(List.of(resource("cie-typed.g4")), "triples");
+    Map<String, String> types = obamas();
+    CompiledGrammar g = new TemplateCache(4).compile(TaskGrammars.typedClosedInformationExtraction(1),
+        TaskGrammars.typedExtractionBindings(types, SCHEMA), vocabulary);
+    int accepted = 0;
+    List<String> relations = new java.util.ArrayList<>(SCHEMA.names());
+    relations.add("capital of");
+    for (String s : types.keySet()) {
+      for (String r : relations) {
+        for (String o : types.keySet()) {
+          String triple = "[s] " + s + " [r] " + r + " [o] " + o + " [e]";
+          boolean wellTyped = !s.equals(o) && SCHEMA.allows(types.get(s), r, types.get(o));
+          assertEquals(wellTyped, accepts(g, triple), triple);
+          assertEquals(wellTyped, oracle.accepts(triple), "ANTLR on " + triple);
+          accepted += wellTyped ? 1 : 0;
+        }
+      }
+    }
+    assertEquals(12, accepted, "born in: 2 people x 2 places; married to: 2; works for: 2; located in: 2 between the places, 2 from Harvard");
+  }
+
+  @Test
+  void typedTriplesOnSeededRandomTypedEntities() {
+    // Seeded sets of 2..60 entities of 5 types, some sharing words and some prefixes of others, within a
+    // type and across types (a literal "Paris" beside "Paris Hilton" in another type's lexeme): a triple is
+    // accepted exactly when it is well-typed and its object is not its subject, whatever the sets and trees.
+    Random random = new Random(9);
+    String[] kinds = {"person", "city", "region", "university", "film"};
+    String[] overlapping = {"Ann", "Ann Lee", "Lee", "Paris", "Paris Hilton", "Paris, Texas", "Par", "Hilton"};
+    GrammarTemplate t = TaskGrammars.typedClosedInformationExtraction(1);
+    int checked = 0;
+    for (int n : new int[] {2, 3, 4, 6, 8, 9, 12, 17, 60}) {
+      Map<String, String> types = new LinkedHashMap<>();
+      for (int i = 0; types.size() < n; i++) {
+        String e = random.nextInt(3) == 0 ? overlapping[random.nextInt(overlapping.length)]
+            : (random.nextBoolean() ? "Ann " : "") + "E" + i + (random.nextBoolean() ? " Lee" : "");
+        types.putIfAbsent(e, kinds[random.nextInt(kinds.length)]);
+      }
+      GrammarTemplate.Bindings b;
+      try {
+        b = TaskGrammars.typedExtractionBindings(types, SCHEMA);
+      } catch (IllegalArgumentException e) {
+        continue; // no well-typed triple among these: that error has its own test
+      }
+      checked++;
+      CompiledGrammar g = GrammarCompiler.compileFresh(t.fill(b), vocabulary);
+      List<String> entities = new java.util.ArrayList<>(types.keySet());
+      // All pairs up to 17 entities; a seeded sample of them at 60.
+      for (int k = 0; k < Math.min(entities.size() * entities.size(), 400); k++) {
+        String s = entities.get(n <= 17 ? k / n : random.nextInt(n));
+        String o = entities.get(n <= 17 ? k % n : random.nextInt(n));
+        for (String r : SCHEMA.names()) {
+          String triple = "[s] " + s + " [r] " + r + " [o] " + o + " [e]";
+          assertEquals(!s.equals(o) && SCHEMA.allows(types.get(s), r, types.get(o)), accepts(g, triple), n + " entities " + types + ": " + triple);
+        }
+      }
+    }
+    assertTrue(checked >= 7, "only " + checked + " of 9 sets had a well-typed triple");
+  }
+
+  @Test
+  void typedExtractionNeedsOneWellTypedTriple() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TaskGrammars.typedExtractionBindings(Map.of("Honolulu", "city", "Jaws", "film"), SCHEMA));
+    assertTrue(e.getMessage().startsWith("no well-typed triple"), e.getMessage());
+    // One person alone cannot be married to herself.
+    assertThrows(IllegalArgumentException.class,
+        () -> TaskGrammars.typedExtractionBindings(Map.of("Ann", "person", "Jaws", "film"),
+            new RelationSchema(List.of(new RelationSchema.Relation("married to", Set.of("person"), Set.of("person"))))));
+  }
+
+  @Test
+  void typedEntitiesInAnotherOrderCompileOnce() {
+    TemplateCache cache = new TemplateCache(8);
+    GrammarTemplate t = TaskGrammars.typedClosedInformationExtraction(2);
+    Map<String, String> reversed = new LinkedHashMap<>();
+    List<String> keys = new java.util.ArrayList<>(obamas().keySet());
+    java.util.Collections.reverse(keys);
+    keys.forEach(k -> reversed.put(k, obamas().get(k)));
+    CompiledGrammar a = cache.compile(t, TaskGrammars.typedExtractionBindings(obamas(), SCHEMA), vocabulary);
+    CompiledGrammar b = cache.compile(t, TaskGrammars.typedExtractionBindings(reversed, SCHEMA), vocabulary);
+    Map<String, String> retyped = obamas();
+    retyped.put("Harvard", "city");
+    CompiledGrammar c = cache.compile(t, TaskGrammars.typedExtractionBindings(retyped, SCHEMA), vocabulary);
+    assertSame(a, b);
+    assertTrue(a != c, "another type is another grammar");
+    assertEquals(1, cache.hits());
+  }
+
   @Test
   void closedInformationExtractionNeedsTwoDistinctEntities() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -159,6 +277,33 @@ class TemplateEquivalenceTest {
     CompiledGrammar c = cache.compile(t, TaskGrammars.extractionBindings(List.of("Tokyo", "Japan"), relations), vocabulary);
     assertSame(a, b, "the same entities in another order are the same grammar");
     assertTrue(a != c);
+    assertEquals(1, cache.hits());
+    assertEquals(2, cache.misses());
+  }
+
+  @Test
+  void fragmentsAreCachedByContentWhateverTheOrderOfTheirRules() {
+    GrammarTemplate.Builder tb = GrammarTemplate.builder("fragment");
+    tb.rule("start", tb.fragment("body"));
+    GrammarTemplate t = tb.build("start");
+    java.util.function.BiFunction<Boolean, String, GrammarTemplate.Bindings> bindings = (tailFirst, word) -> {
+      GrammarTemplate.Fragment f = new GrammarTemplate.Fragment();
+      dev.sieve.grammars.Expr alpha = f.literal("alpha");
+      dev.sieve.grammars.Expr tail = f.literal(word);
+      dev.sieve.grammars.Expr body = dev.sieve.grammars.Expr.seq(alpha, dev.sieve.grammars.Expr.rule("tail"));
+      if (tailFirst) {
+        f.rule("tail", tail).rule("body", body);
+      } else {
+        f.rule("body", body).rule("tail", tail);
+      }
+      return GrammarTemplate.Bindings.of().fragment("body", f);
+    };
+    TemplateCache cache = new TemplateCache(4);
+    CompiledGrammar beta = cache.compile(t, bindings.apply(false, "beta"), vocabulary);
+    assertSame(beta, cache.compile(t, bindings.apply(true, "beta"), vocabulary), "the same rules in another order");
+    CompiledGrammar gamma = cache.compile(t, bindings.apply(false, "gamma"), vocabulary);
+    assertTrue(beta != gamma, "another literal is another grammar");
+    assertTrue(accepts(gamma, "alphagamma") && !accepts(gamma, "alphabeta"));
     assertEquals(1, cache.hits());
     assertEquals(2, cache.misses());
   }
