@@ -116,79 +116,26 @@ final class MaskWalk {
     final int[] end = index.subtreeEnd;
     final int[] tokenAt = index.tokenAt;
     final int n = index.numNodes;
-    final LexerDfa dfa = g.dfa;
-    final int[] next = dfa.next;
-    final boolean[] canContinue = dfa.canContinue;
-    final long[][] reach = g.contextual ? dfa.reachAny : dfa.reachWin;
-    final boolean[] skipOnly = g.skipOnlyState;
-    final long[] allowed = root.allowedLex;
     final boolean[] shared = index.sharedAt;
-    final int skipBase = root.skipRun + root.curLen;
-    final int cap = g.options.maxSkipBytes();
     // A skipped lexeme (whitespace) that ends before a byte it cannot take restarts the lexer without
-    // the parser: the walk goes on purely from the mode's start. Its length counts against the cap, so
-    // only where the cap is part of the cache key (or off).
+    // the parser. Its length counts against the cap, so only where the cap is part of the cache key (or off).
     final boolean restarts = (!capped || skipKeyed) && !root.morePending;
-    final int modeStart = dfa.modeStart[root.mode];
-    pureState[0] = root.state;
-    pureLast[0] = root.lastAccept;
-    pureAtAccept[0] = root.curLen > 0 && root.lastAccept >= 0 && root.pendLen == 0;
+    startPureWalk(root, 0);
     int i = 0;
     while (i < n) {
       // Every node visited here has a pure parent: frontier subtrees are skipped whole.
       int d = depth[i];
-      byte b = label[i];
-      pathByte[d] = b;
-      int t = next[(pureState[d - 1] << 8) | (b & 0xff)];
-      int prevLast = pureLast[d - 1];
-      boolean restarted = false;
-      if (!root.alive(t)) {
-        if ((d == 1 && root.curLen == 0) || prevLast < 0) {
-          i = end[i]; // nothing accepted to fall back on: feed() refuses this byte
-          continue;
-        }
-        if (restarts && pureAtAccept[d - 1] && g.lexSkip[prevLast] && g.lexModeOps[prevLast].length == 0
-            && !(capped && skipBase + d - 1 > cap)) {
-          t = next[(modeStart << 8) | (b & 0xff)];
-          if (!root.alive(t)) {
-            i = end[i];
-            continue;
-          }
-          prevLast = -1;
-          restarted = true;
-        }
+      int step = pureStep(root, 0, d, label[i], restarts, false);
+      if (step == SKIP) {
+        i = end[i];
+        continue;
       }
-      if (root.alive(t)) {
-        int acc = root.acceptAt(t);
-        if (capped && skipOnly[t] && skipBase + d > cap) {
-          i = end[i]; // the whitespace cap: feed() refuses this byte
-          continue;
+      if (step == PURE) {
+        for (int id = tokenAt[i]; id >= 0; id = shared[i] ? index.sameBytes[id] : -1) {
+          allowedTokens[id >>> 6] |= 1L << id;
         }
-        if (acc < 0 || canContinue[t]) {
-          int last = acc >= 0 ? acc : prevLast;
-          long[] r = reach[t];
-          boolean viable = false;
-          for (int w = 0; !viable && w < r.length; w++) {
-            viable = (r[w] & allowed[w]) != 0;
-          }
-          boolean lastAllowed = last >= 0 && (allowed[last >>> 6] & (1L << last)) != 0;
-          if (!viable && !lastAllowed) {
-            i = end[i];
-            continue;
-          }
-          // Viable only through a lexeme accepted before this byte (acc < 0): bytes are pending after it,
-          // and whether they can be lexed again after emitting it needs a real cursor (Cursor#viable).
-          if (viable || acc >= 0) {
-            pureState[d] = t;
-            pureLast[d] = last;
-            pureAtAccept[d] = acc >= 0;
-            for (int id = tokenAt[i]; id >= 0; id = shared[i] ? index.sameBytes[id] : -1) {
-              allowedTokens[id >>> 6] |= 1L << id;
-            }
-            i++;
-            continue;
-          }
-        }
+        i++;
+        continue;
       }
       if (frontierCount == frontier.length) {
         frontier = Arrays.copyOf(frontier, frontierCount * 2);
@@ -199,12 +146,14 @@ final class MaskWalk {
       }
       frontier[frontierCount] = i;
       paths[frontierCount] = Arrays.copyOfRange(pathByte, 1, d);
-      if (!restarted && !root.alive(t)) {
+      int t = stepState;
+      if (!stepRestarted && !root.alive(t)) {
         // the lexeme accepted at the parent is emitted, then this byte starts the next one
+        int prevLast = pureLast[d - 1];
         boolean afterEmit = pureAtAccept[d - 1] && !g.lexSkip[prevLast] && !g.lexMore[prevLast];
         emits[frontierCount] = afterEmit ? -2 - prevLast : -1;
       } else {
-        emits[frontierCount] = emitsHere(root, t, capped && skipOnly[t] && skipBase + d > cap);
+        emits[frontierCount] = emitsHere(root, t);
       }
       frontierCount++;
       i = end[i];
@@ -217,10 +166,10 @@ final class MaskWalk {
    * The lexeme that a frontier node's byte (DFA transition {@code t} from a pure parent) completes and
    * emits at once, leaving nothing pending and nothing that depends on the path above it: the cursor after
    * the node is then the root's after emitting that lexeme, the same for every such node. -1 when the
-   * node needs its path replayed (the DFA dies and backs up, a skipped or {@code more} lexeme, the cap).
+   * node needs its path replayed (the DFA dies and backs up, a skipped or {@code more} lexeme).
    */
-  private int emitsHere(Cursor root, int t, boolean overCap) {
-    if (overCap || !root.alive(t) || g.dfa.canContinue[t]) {
+  private int emitsHere(Cursor root, int t) {
+    if (!root.alive(t) || g.dfa.canContinue[t]) {
       return -1;
     }
     int acc = root.acceptAt(t);
@@ -298,74 +247,23 @@ final class MaskWalk {
     final int[] depth = index.depth;
     final int[] end = index.subtreeEnd;
     final int[] tokenAt = index.tokenAt;
-    final int[] next = g.dfa.next;
-    final boolean[] canContinue = g.dfa.canContinue;
-    final long[][] reach = g.contextual ? g.dfa.reachAny : g.dfa.reachWin;
-    final boolean[] skipOnly = g.skipOnlyState;
     final int base = depth[node];
     final Cursor b0 = byDepth[base];
-    final long[] allowed = b0.allowedLex;
-    final boolean capped = b0.capped;
-    final int skipBase = b0.skipRun + b0.curLen - base; // + depth: the skipped bytes in a row at that depth
-    final int cap = g.options.maxSkipBytes();
-    final boolean restarts = !b0.morePending; // as in pureWalk: skipped whitespace restarts the lexer
-    final int modeStart = g.dfa.modeStart[b0.mode];
-    pureState[base] = b0.state;
-    pureLast[base] = b0.lastAccept;
-    pureAtAccept[base] = b0.curLen > 0 && b0.lastAccept >= 0 && b0.pendLen == 0;
+    final boolean restarts = !b0.morePending; // as in pureWalk, skipped whitespace restarts the lexer
+    startPureWalk(b0, base);
     int stop = end[node];
     int i = node + 1;
     while (i < stop) {
       int d = depth[i];
-      byte b = label[i];
-      pathByte[d] = b;
-      int t = next[(pureState[d - 1] << 8) | (b & 0xff)];
-      int prevLast = pureLast[d - 1];
-      if (!b0.alive(t)) {
-        if ((d - 1 == base && b0.curLen == 0) || prevLast < 0) {
-          i = end[i]; // nothing accepted to fall back on: feed() refuses this byte
-          continue;
-        }
-        if (restarts && pureAtAccept[d - 1] && g.lexSkip[prevLast] && g.lexModeOps[prevLast].length == 0
-            && !(capped && skipBase + d - 1 > cap)) {
-          t = next[(modeStart << 8) | (b & 0xff)];
-          if (!b0.alive(t)) {
-            i = end[i];
-            continue;
-          }
-          prevLast = -1;
-        } else if (d - 1 == base && endsEverything(base, b & 0xff)) {
-          i = end[i]; // nothing can start after the lexeme that ends here
-          continue;
-        }
+      int step = pureStep(b0, base, d, label[i], restarts, true);
+      if (step == SKIP) {
+        i = end[i];
+        continue;
       }
-      if (b0.alive(t)) {
-        if (capped && skipOnly[t] && skipBase + d > cap) {
-          i = end[i]; // the whitespace cap: feed() refuses this byte
-          continue;
-        }
-        int acc = b0.acceptAt(t);
-        if (acc < 0 || canContinue[t]) {
-          int last = acc >= 0 ? acc : prevLast;
-          long[] r = reach[t];
-          boolean viable = false;
-          for (int w = 0; !viable && w < r.length; w++) {
-            viable = (r[w] & allowed[w]) != 0;
-          }
-          boolean lastAllowed = last >= 0 && (allowed[last >>> 6] & (1L << last)) != 0;
-          if (!viable && !lastAllowed) {
-            i = end[i];
-            continue;
-          }
-          if (viable || acc >= 0) {
-            pureState[d] = t;
-            pureLast[d] = last;
-            pureAtAccept[d] = acc >= 0;
-            allowTokens(mask, tokenAt[i]);
-            i++;
-            continue;
-          }
-        }
+      if (step == PURE) {
+        allowTokens(mask, tokenAt[i]);
+        i++;
+        continue;
       }
       Cursor c = materialize(base, d);
       if (c != null && c.viable()) {
@@ -374,6 +272,94 @@ final class MaskWalk {
       }
       i = end[i];
     }
+  }
+
+  private static final int SKIP = 0; // pureStep: the node and its subtree are not allowed
+  private static final int PURE = 1; // pureStep: allowed, a pure step (pureState/pureLast/pureAtAccept at its depth set)
+  private static final int CURSOR = 2; // pureStep: only a real cursor can tell (a lexeme ends, the DFA backs up)
+  private int stepState; // pureStep's DFA transition (after a restart, from the mode's start)
+  private boolean stepRestarted; // pureStep restarted the lexer after skipped whitespace
+
+  /** Sets up {@link #pureStep} below {@code base}, a cursor at trie depth {@code baseDepth}. */
+  private void startPureWalk(Cursor base, int baseDepth) {
+    pureState[baseDepth] = base.state;
+    pureLast[baseDepth] = base.lastAccept;
+    pureAtAccept[baseDepth] = base.curLen > 0 && base.lastAccept >= 0 && base.pendLen == 0;
+  }
+
+  /**
+   * One step of a pure walk below {@code base} (at trie depth {@code baseDepth}): byte {@code b} at depth
+   * {@code d}, whose parent is a pure step (or {@code base} itself). The lexer alone decides it: the DFA,
+   * the lexemes the parser allows at {@code base}, the lexeme accepted last and the whitespace cap, so the
+   * answer is the one {@link Cursor#feed} and {@link Cursor#viable} would give. With {@code restarts}, a
+   * skipped lexeme ending at the parent (nothing pending after it, no mode change) restarts the lexer from
+   * the mode's start, as feed() would after emitting it (the parser does not see skipped lexemes). With
+   * {@code flushProbe} (not in cached walks: it asks the parser), a byte after a lexeme ending at
+   * {@code base} that nothing can start after that lexeme is a skip ({@link #endsEverything}).
+   */
+  private int pureStep(Cursor base, int baseDepth, int d, byte b, boolean restarts, boolean flushProbe) {
+    pathByte[d] = b;
+    int t = g.dfa.next[(pureState[d - 1] << 8) | (b & 0xff)];
+    stepRestarted = false;
+    stepState = t;
+    if (!base.alive(t)) {
+      return deadStep(base, baseDepth, d, b, restarts, flushProbe);
+    }
+    return aliveStep(base, baseDepth, d, t, pureLast[d - 1]);
+  }
+
+  /** {@link #pureStep} when the byte kills the lexeme being read (kept apart so that the common path stays small). */
+  private int deadStep(Cursor base, int baseDepth, int d, byte b, boolean restarts, boolean flushProbe) {
+    int prevLast = pureLast[d - 1];
+    if ((d - 1 == baseDepth && base.curLen == 0) || prevLast < 0) {
+      return SKIP; // nothing accepted to fall back on: feed() refuses this byte
+    }
+    if (restarts && pureAtAccept[d - 1] && g.lexSkip[prevLast] && g.lexModeOps[prevLast].length == 0
+        && !(base.capped && base.skipRun + base.curLen + (d - 1 - baseDepth) > g.options.maxSkipBytes())) {
+      int t = g.dfa.next[(g.dfa.modeStart[base.mode] << 8) | (b & 0xff)];
+      if (!base.alive(t)) {
+        return SKIP;
+      }
+      stepRestarted = true;
+      stepState = t;
+      return aliveStep(base, baseDepth, d, t, -1);
+    }
+    if (flushProbe && d - 1 == baseDepth && endsEverything(baseDepth, b & 0xff)) {
+      return SKIP; // nothing can start after the lexeme that ends here
+    }
+    return CURSOR;
+  }
+
+  /** {@link #pureStep} for a live DFA transition {@code t} ({@code prevLast}: the lexeme accepted before it, -1 none). */
+  private int aliveStep(Cursor base, int baseDepth, int d, int t, int prevLast) {
+    if (base.capped && g.skipOnlyState[t]
+        && base.skipRun + base.curLen + (d - baseDepth) > g.options.maxSkipBytes()) {
+      return SKIP; // the whitespace cap: feed() refuses this byte
+    }
+    int acc = base.acceptAt(t);
+    if (acc >= 0 && !g.dfa.canContinue[t]) {
+      return CURSOR; // the lexeme ends here: emitted to the parser
+    }
+    int last = acc >= 0 ? acc : prevLast;
+    long[] r = g.contextual ? g.dfa.reachAny[t] : g.dfa.reachWin[t];
+    long[] allowed = base.allowedLex;
+    boolean viable = false;
+    for (int w = 0; !viable && w < r.length; w++) {
+      viable = (r[w] & allowed[w]) != 0;
+    }
+    boolean lastAllowed = last >= 0 && (allowed[last >>> 6] & (1L << last)) != 0;
+    if (!viable && !lastAllowed) {
+      return SKIP;
+    }
+    if (!viable && acc < 0) {
+      // Viable only through a lexeme accepted before this byte: bytes are pending after it, and whether
+      // they can be lexed again after emitting it needs a real cursor (Cursor#viable).
+      return CURSOR;
+    }
+    pureState[d] = t;
+    pureLast[d] = last;
+    pureAtAccept[d] = acc >= 0;
+    return PURE;
   }
 
   /**
