@@ -12,13 +12,10 @@ import dev.sieve.decoding.logits.LogitBiasProcessor;
 import dev.sieve.decoding.logits.TokenMask;
 import dev.sieve.decoding.model.BundledModel;
 import dev.sieve.decoding.model.OnnxLanguageModel;
-import dev.sieve.decoding.refusal.RefusalScorer;
-import dev.sieve.decoding.refusal.RefusalTokens;
 import dev.sieve.decoding.tokenizer.Vocabulary;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,14 +53,6 @@ class BeamGenerationTest {
       "arithmetic", "Compute: ",
       "sql", "Write a SQL query that selects name from customers where city = 'Paris'.");
 
-  /** The chat prompt for {@code userMessage} followed by the model's {@code [respond]} token. */
-  private static GenerationRequest chatAnswer(String userMessage) {
-    int[] chat = new RefusalScorer(model).chatPrompt(userMessage);
-    int[] ids = Arrays.copyOf(chat, chat.length + 1);
-    ids[chat.length] = RefusalTokens.of(model).respondId();
-    return GenerationRequest.tokens(ids);
-  }
-
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"json", "csv", "arithmetic", "sql"})
   void beamOutputsUnderAGrammarAreValid(String name) throws IOException {
@@ -78,9 +67,9 @@ class BeamGenerationTest {
     StringBuilder seen = new StringBuilder();
     for (int beams : new int[] {2, 4}) {
       GenerationConfig config = GenerationConfig.builder().maxNewTokens(48).doSample(false).numBeams(beams).build();
-      // The model writes SQL in its chat format only, after the [respond] token it opens every answer with
-      // (a special token, which no grammar allows; without it the model drifts into an endless comment).
-      GenerationRequest request = name.equals("sql") ? chatAnswer(PROMPTS.get(name)) : GenerationRequest.text(PROMPTS.get(name));
+      // SQL in the model's chat format (without the [respond] token first, the model drifts into an endless comment)
+      GenerationRequest request = name.equals("sql")
+          ? SoundnessTest.chatAnswer(model, PROMPTS.get(name)) : GenerationRequest.text(PROMPTS.get(name));
       GenerationResult r = generator.generate(request.withConfig(config)
           .withProcessors(List.of(new LogitBiasProcessor(eosBias), cg.newConstraint())));
       String what = name + ", " + beams + " beams (" + r.finishReason() + "): '" + Conformance.escape(r.text()) + "'";
