@@ -28,6 +28,8 @@ final class Cursor {
   boolean capped = true;
   int cap;
   private Cursor flushProbe; // scratch for viable(), made on first need
+  private byte[] again = new byte[16]; // flushLastAccept's scratch stack of bytes to lex again
+  private int againTop;
 
   Cursor(CompiledGrammar g) {
     this.g = g;
@@ -156,17 +158,30 @@ final class Cursor {
   /** Emits the last accepted lexeme and lexes again the bytes after it. */
   private boolean flushLastAccept() {
     int n = pendLen;
-    byte[] again = n == 0 ? null : Arrays.copyOf(pend, n);
-    curLen -= n;
-    if (!emit(lastAccept)) {
-      return false;
+    // The bytes to lex again go on a scratch stack (a flush can nest: lexing them again may flush again),
+    // so that a mask walk, which flushes at many trie nodes, allocates nothing.
+    int start = againTop;
+    if (n > 0) {
+      if (again.length < start + n) {
+        again = Arrays.copyOf(again, Math.max(2 * again.length, start + n));
+      }
+      System.arraycopy(pend, 0, again, start, n);
+      againTop = start + n;
     }
-    for (int i = 0; i < n; i++) {
-      if (!feed(again[i])) {
+    try {
+      curLen -= n;
+      if (!emit(lastAccept)) {
         return false;
       }
+      for (int i = 0; i < n; i++) {
+        if (!feed(again[start + i])) { // reads the field: a nested flush may have grown the stack
+          return false;
+        }
+      }
+      return true;
+    } finally {
+      againTop = start;
     }
-    return true;
   }
 
   /** The current lexeme (of curLen bytes) is {@code l}: hand it to the parser and start the next one. */

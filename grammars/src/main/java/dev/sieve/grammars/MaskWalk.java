@@ -36,6 +36,7 @@ final class MaskWalk {
   private final boolean[] emittedOk;
   private final long[] emittedStamp;
   private long walkStamp;
+  private final PureWalkCache.Key lookupKey = new PureWalkCache.Key(); // reused: a mask allocates no key
 
   MaskWalk(CompiledGrammar g) {
     this.g = g;
@@ -78,7 +79,7 @@ final class MaskWalk {
     // The whitespace budget matters only where the pure walk can reach a skipped-only state; elsewhere
     // (inside a string, say, whose length would otherwise make every position a new key) it is left out.
     int skipBase = capped && g.reachesSkipOnly[root.state] ? root.skipRun + root.curLen : -1;
-    PureWalkCache.Key key = PureWalkCache.Key.of(root.state, root.lastAccept, capped, skipBase, root.allowedLex);
+    PureWalkCache.Key key = lookupKey.set(root.state, root.lastAccept, capped, skipBase, root.allowedLex);
     PureWalkCache.Entry e = g.pureWalks.get(key);
     if (e == null) {
       e = pureWalk(root, capped, skipBase >= 0);

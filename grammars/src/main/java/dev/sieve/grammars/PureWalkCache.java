@@ -12,15 +12,44 @@ import java.util.concurrent.ConcurrentHashMap;
  * "frontier"), which needs the parser. Bounded in memory; thread-safe (entries are immutable).
  */
 final class PureWalkCache {
-  /** The lexer context a pure walk depends on. */
-  record Key(int state, int lastAccept, boolean capped, int skipBase, long[] allowed, int hash) {
-    static Key of(int state, int lastAccept, boolean capped, int skipBase, long[] allowed) {
+  /**
+   * The lexer context a pure walk depends on. A matcher looks entries up with its own reusable key
+   * ({@link #set}, then {@link PureWalkCache#get}), so a mask allocates nothing when the context is known;
+   * {@link #copy} makes the immutable key that is stored.
+   */
+  static final class Key {
+    private int state;
+    private int lastAccept;
+    private boolean capped;
+    private int skipBase;
+    private long[] allowed; // a parser set's allowed lexemes: never written after it is made
+    private int hash;
+
+    /** Points this (lookup) key at a context. */
+    Key set(int state, int lastAccept, boolean capped, int skipBase, long[] allowed) {
+      this.state = state;
+      this.lastAccept = lastAccept;
+      this.capped = capped;
+      this.skipBase = skipBase;
+      this.allowed = allowed;
       int h = Arrays.hashCode(allowed);
       h = 31 * h + state;
       h = 31 * h + lastAccept;
       h = 31 * h + skipBase;
-      h = 31 * h + (capped ? 1 : 0);
-      return new Key(state, lastAccept, capped, skipBase, allowed, h);
+      this.hash = 31 * h + (capped ? 1 : 0);
+      return this;
+    }
+
+    Key copy() {
+      return new Key().set(state, lastAccept, capped, skipBase, allowed);
+    }
+
+    int state() {
+      return state;
+    }
+
+    int lastAccept() {
+      return lastAccept;
     }
 
     @Override
@@ -55,9 +84,10 @@ final class PureWalkCache {
     return entries.get(key);
   }
 
+  /** Keeps {@code entry} for the context {@code key} names (a copy of the key is stored), while under the bound. */
   void offer(Key key, Entry entry) {
     if (entries.size() < maxEntries) {
-      entries.putIfAbsent(key, entry);
+      entries.putIfAbsent(key.copy(), entry);
     }
   }
 
