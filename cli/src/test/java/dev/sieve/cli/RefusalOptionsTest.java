@@ -77,7 +77,8 @@ class RefusalOptionsTest {
 
   @Test
   void theJsonlRefusalObjectRecordsWhatTheAnswerStartedWith() {
-    // the model's own choice here is an ill-posed refusal (see the model card); switched off, private at threshold 0 wins
+    // the model's own choice here is [respond] (see the model card); private at threshold 0 passes on any prompt,
+    // ill-posed is switched off, and horizon and ability (no thresholds) pass only where their token comes first
     RefusalSteering s = parse("--refusal", "private=0.0", "--refusal-disable", "illposed").steering(model).orElseThrow();
     GenerationResult r = new Generator(model).generate(GenerationRequest.chat(List.of(ChatMessage.user("What is the capital of France?")))
         .withConfig(new Generator(model).defaults().toBuilder().doSample(false).maxNewTokens(4).build())

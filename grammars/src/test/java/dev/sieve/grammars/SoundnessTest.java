@@ -12,12 +12,16 @@ import dev.sieve.decoding.generate.Generator;
 import dev.sieve.decoding.logits.LogitBiasProcessor;
 import dev.sieve.decoding.logits.LogitsProcessor;
 import dev.sieve.decoding.model.BundledModel;
+import dev.sieve.decoding.model.LanguageModel;
 import dev.sieve.decoding.model.OnnxLanguageModel;
+import dev.sieve.decoding.refusal.RefusalScorer;
+import dev.sieve.decoding.refusal.RefusalTokens;
 import dev.sieve.decoding.tokenizer.Vocabulary;
 import dev.sieve.grammars.antlr.AntlrGrammarLoader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +66,18 @@ class SoundnessTest {
       "json", "A JSON object describing a cat:\n",
       "csv", "name,age,city\n",
       "arithmetic", "Compute: ",
-      "sql", "-- the ten oldest users\n");
+      "sql", "Write a SQL query that selects the ten oldest users.");
+
+  /**
+   * The model writes SQL in its chat format, after the {@code [respond]} token it opens every answer with (a
+   * special token, which no grammar allows): the chat prompt for {@code userMessage} followed by that token.
+   */
+  static GenerationRequest chatAnswer(LanguageModel model, String userMessage) {
+    int[] chat = new RefusalScorer(model).chatPrompt(userMessage);
+    int[] ids = Arrays.copyOf(chat, chat.length + 1);
+    ids[chat.length] = RefusalTokens.of(model).respondId();
+    return GenerationRequest.tokens(ids);
+  }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"json", "csv", "arithmetic", "sql"})
@@ -83,7 +98,8 @@ class SoundnessTest {
           .topK(0).topP(1.0).minP(0).seed(seed).build();
       GrammarConstraint constraint = cg.newConstraint();
       List<LogitsProcessor> processors = List.of(new LogitBiasProcessor(eosBias), constraint);
-      GenerationResult r = generator.generate(GenerationRequest.text(prompt).withConfig(config).withProcessors(processors));
+      GenerationRequest request = name.equals("sql") ? chatAnswer(model, prompt) : GenerationRequest.text(prompt);
+      GenerationResult r = generator.generate(request.withConfig(config).withProcessors(processors));
       runs++;
       String what = name + " seed " + seed + " (" + r.finishReason() + "): '" + Conformance.escape(r.text()) + "'";
       GrammarMatcher m = constraint.matcher();

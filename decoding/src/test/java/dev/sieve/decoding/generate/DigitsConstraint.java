@@ -71,6 +71,12 @@ final class DigitsConstraint implements TokenConstraint, dev.sieve.decoding.logi
   }
 
   @Override
+  public void rollback(int n) {
+    // speculative drafting walks forks of this constraint down and back up a draft tree
+    accepted -= n;
+  }
+
+  @Override
   public boolean isComplete() {
     // end of sequence only once every digit token is there, so the outcome does not depend on the model
     return accepted >= maxTokens;
