@@ -26,8 +26,9 @@ public record RelationSchema(List<Relation> relations) {
         throw new IllegalArgumentException("a relation needs a name, a domain and a range: " + name + " " + domain + " " + range);
       }
       // Sorted copies: the schema's content, not the caller's set order, decides what the grammar looks like.
-      domain = Set.copyOf(new java.util.TreeSet<>(domain));
-      range = Set.copyOf(new java.util.TreeSet<>(range));
+      // (Set.copyOf would not do: its iteration order changes from one JVM run to the next.)
+      domain = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(domain));
+      range = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(range));
     }
 
     /** Whether a subject of this type and an object of that type are well-typed for this relation. */
