@@ -57,8 +57,17 @@ final class LexerDfa {
     this.lexemeStates = lexemeStates;
   }
 
-  /** A dense byte DFA of one lexeme: -1 for no transition. */
-  private record ByteDfa(int[] table, boolean[] accept) {}
+  /**
+   * The byte DFA of one lexeme, sparse: state {@code s}'s transitions are the byte ranges
+   * {@code lo[i]..hi[i] -> dest[i]} for {@code i} in {@code first[s] .. first[s + 1]}, sorted and disjoint.
+   * (Dense 256-entry rows per lexeme state were most of a per-request grammar's compile: a few hundred
+   * names of ten states each wrote megabytes that the product's own rows then wrote again.)
+   */
+  private record ByteDfa(int[] first, int[] lo, int[] hi, int[] dest, boolean[] accept) {
+    boolean hasTransitions(int s) {
+      return first[s + 1] > first[s];
+    }
+  }
 
   static ByteDfa toByteDfa(Automaton codePoints, int workLimit) {
     // An ASCII-only deterministic automaton (keywords, a choice's string union of plain names) already is
@@ -68,24 +77,29 @@ final class LexerDfa {
         : Operations.determinize(new UTF32ToUTF8().convert(codePoints), workLimit);
     bytes = Operations.removeDeadStates(bytes);
     int n = bytes.getNumStates();
-    int[] table = new int[Math.max(1, n) * 256];
-    Arrays.fill(table, -1);
+    int[] first = new int[Math.max(1, n) + 1];
+    IntList lo = new IntList(2 * n + 1);
+    IntList hi = new IntList(2 * n + 1);
+    IntList dest = new IntList(2 * n + 1);
     boolean[] accept = new boolean[Math.max(1, n)];
     Transition t = new Transition();
     for (int s = 0; s < n; s++) {
+      first[s] = lo.size;
       accept[s] = bytes.isAccept(s);
-      int count = bytes.initTransition(s, t);
+      int count = bytes.initTransition(s, t); // sorted by min, disjoint: the automaton is deterministic
       for (int i = 0; i < count; i++) {
         bytes.getNextTransition(t);
-        for (int b = Math.max(0, t.min); b <= Math.min(255, t.max); b++) {
-          table[s * 256 + b] = t.dest;
+        if (t.min <= 255 && t.max >= 0) {
+          lo.add(Math.max(0, t.min));
+          hi.add(Math.min(255, t.max));
+          dest.add(t.dest);
         }
       }
     }
-    if (n == 0) {
-      return new ByteDfa(table, accept); // empty language: no transitions, not accepting
+    for (int s = n; s < first.length; s++) {
+      first[s] = lo.size; // an empty language has one state, with no transitions, not accepting
     }
-    return new ByteDfa(table, accept);
+    return new ByteDfa(first, lo.toArray(), hi.toArray(), dest.toArray(), accept);
   }
 
   private static boolean asciiOnly(Automaton a) {
@@ -126,6 +140,8 @@ final class LexerDfa {
     int[][] singles = new int[nl][]; // singles[l][s]: the product state of the tuple (l, s) alone; 0 unassigned
     int[] modeStart = new int[numModes];
     int[] buf = new int[2 * nl];
+    int[] bucket = new int[0]; // per byte, the (lexeme, state) pairs a multi-lexeme state goes to
+    int[] bucketCount = new int[256];
     for (int m = 0; m < numModes; m++) {
       int cnt = 0;
       for (int l = 0; l < nl; l++) {
@@ -148,31 +164,42 @@ final class LexerDfa {
         next = Arrays.copyOf(next, Math.max(row + 256, next.length * 2));
       }
       if (tuple.length == 2) {
+        // one lexeme: its ranges straight into the row (the row starts DEAD), one state look-up per range
         int l = tuple[0];
-        int[] table = dfas[l].table;
-        int from = tuple[1] * 256;
-        for (int b = 0; b < 256; b++) {
-          int ns = table[from + b];
-          if (ns < 0) {
-            next[row + b] = DEAD;
-          } else {
-            buf[0] = l;
-            buf[1] = ns;
-            next[row + b] = stateOf(buf, 2, dfas, singles, ids, tuples);
-          }
+        ByteDfa d = dfas[l];
+        Arrays.fill(next, row, row + 256, DEAD);
+        for (int i = d.first[tuple[1]], end = d.first[tuple[1] + 1]; i < end; i++) {
+          buf[0] = l;
+          buf[1] = d.dest[i];
+          int ns = stateOf(buf, 2, dfas, singles, ids, tuples);
+          Arrays.fill(next, row + d.lo[i], row + d.hi[i] + 1, ns);
         }
       } else {
-        for (int b = 0; b < 256; b++) {
-          int cnt = 0;
-          for (int i = 0; i < tuple.length; i += 2) {
-            int l = tuple[i];
-            int ns = dfas[l].table[tuple[i + 1] * 256 + b];
-            if (ns >= 0) {
-              buf[cnt++] = l;
-              buf[cnt++] = ns;
+        // several lexemes: each one's ranges distributed into per-byte buckets, in tuple (lexeme) order
+        int members = tuple.length / 2;
+        if (bucket.length < 256 * 2 * members) {
+          bucket = new int[256 * 2 * members];
+        }
+        Arrays.fill(bucketCount, 0);
+        for (int m = 0; m < tuple.length; m += 2) {
+          ByteDfa d = dfas[tuple[m]];
+          for (int i = d.first[tuple[m + 1]], end = d.first[tuple[m + 1] + 1]; i < end; i++) {
+            for (int b = d.lo[i]; b <= d.hi[i]; b++) {
+              int at = b * 2 * members + bucketCount[b];
+              bucket[at] = tuple[m];
+              bucket[at + 1] = d.dest[i];
+              bucketCount[b] += 2;
             }
           }
-          next[row + b] = cnt == 0 ? DEAD : stateOf(buf, cnt, dfas, singles, ids, tuples);
+        }
+        for (int b = 0; b < 256; b++) {
+          int cnt = bucketCount[b];
+          if (cnt == 0) {
+            next[row + b] = DEAD;
+          } else {
+            System.arraycopy(bucket, b * 2 * members, buf, 0, cnt);
+            next[row + b] = stateOf(buf, cnt, dfas, singles, ids, tuples);
+          }
         }
       }
       processed++;
@@ -243,15 +270,7 @@ final class LexerDfa {
   }
 
   private static boolean hasAny(ByteDfa d, int s) {
-    if (d.accept[s]) {
-      return true;
-    }
-    for (int b = 0; b < 256; b++) {
-      if (d.table[s * 256 + b] >= 0) {
-        return true;
-      }
-    }
-    return false;
+    return d.accept[s] || d.hasTransitions(s);
   }
 
   /** reach[s] |= reach[t] for every edge s -> t, to a fixed point (worklist over predecessors). */
