@@ -7,33 +7,19 @@ package dev.sieve.decoding.speculative;
  */
 public interface DraftFilter {
   /** Keeps every drafted token. */
-  DraftFilter NONE = new DraftFilter() {
-    @Override
-    public boolean allows(int token) {
-      return true;
-    }
-
-    @Override
-    public boolean expands(int token) {
-      return true;
-    }
-
-    @Override
-    public void enter(int token) {}
-
-    @Override
-    public void leave() {}
-  };
+  DraftFilter NONE = token -> true;
 
   /** Whether {@code token} may follow the path walked so far. */
   boolean allows(int token);
 
-  /** Whether anything may follow an allowed {@code token} (false for end of sequence). */
-  boolean expands(int token);
+  /** Whether anything may follow an allowed {@code token} (false for end of sequence); by default, yes. */
+  default boolean expands(int token) {
+    return true;
+  }
 
-  /** Descends into an allowed token's subtree. */
-  void enter(int token);
+  /** Descends into an allowed token's subtree; nothing to do for a filter without state. */
+  default void enter(int token) {}
 
-  /** Goes back up from the last {@link #enter}. */
-  void leave();
+  /** Goes back up from the last {@link #enter}; nothing to do for a filter without state. */
+  default void leave() {}
 }

@@ -154,13 +154,23 @@ public final class SpeculationTuner {
    */
   public synchronized void recordAcceptance(int size, int[] acceptedPath, int pathLength) {
     for (int i = 1; i < sizes.length && sizes[i] <= size; i++) {
-      int yielded = 1;
-      while (yielded - 1 < pathLength && acceptedPath[yielded - 1] < sizes[i]) {
-        yielded++;
-      }
+      int yielded = yielded(sizes[i], acceptedPath, pathLength);
       accepted[i] = acceptedSamples[i] == 0 ? yielded : accepted[i] + ALPHA * (yielded - accepted[i]);
       acceptedSamples[i]++;
     }
+  }
+
+  /**
+   * Tokens a tree of the template's first {@code size} nodes would have yielded in one forward, given the
+   * accepted path of template nodes: the longest start of the path within those nodes, plus the token the
+   * forward itself chooses after it.
+   */
+  private static int yielded(int size, int[] acceptedPath, int pathLength) {
+    int yielded = 1;
+    while (yielded - 1 < pathLength && acceptedPath[yielded - 1] < size) {
+      yielded++;
+    }
+    return yielded;
   }
 
   /**
@@ -176,10 +186,7 @@ public final class SpeculationTuner {
     boolean wins = false;
     double plainRate = costSamples[0] < WARMUP ? 0 : 1 / cost[0];
     for (int i = 1; i < sizes.length && sizes[i] <= size; i++) {
-      int yielded = 1;
-      while (yielded - 1 < pathLength && acceptedPath[yielded - 1] < sizes[i]) {
-        yielded++;
-      }
+      int yielded = yielded(sizes[i], acceptedPath, pathLength);
       shadowAccepted[i] = shadowSamples[i] == 0 ? yielded : shadowAccepted[i] + ALPHA * (yielded - shadowAccepted[i]);
       shadowSamples[i]++;
       boolean win = costSamples[i] >= WARMUP && plainRate > 0 && shadowAccepted[i] / cost[i] > plainRate * MARGIN;

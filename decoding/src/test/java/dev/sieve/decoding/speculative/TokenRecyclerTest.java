@@ -100,17 +100,8 @@ class TokenRecyclerTest {
 
   @Test
   void draftsFollowTheMatrixThroughTheTemplateAndThePruner() {
-    int v = 20;
-    TokenRecycler rec = new TokenRecycler(v, 2);
     // 1 -> {2, 3}, 2 -> {4, 5}, 3 -> {6, 7}, 4 -> {8, 9}
-    int[][] next = {{1, 2, 3}, {2, 4, 5}, {3, 6, 7}, {4, 8, 9}};
-    for (int[] n : next) {
-      float[] s = new float[v];
-      Arrays.fill(s, -5);
-      s[n[1]] = 2;
-      s[n[2]] = 1;
-      rec.update(n[0], s, 0);
-    }
+    TokenRecycler rec = recyclerOf(new int[][] {{1, 2, 3}, {2, 4, 5}, {3, 6, 7}, {4, 8, 9}});
     TreeTemplate t = TreeTemplate.ofPaths(new int[][] {{0}, {1}, {0, 0}, {0, 1}, {1, 0}, {0, 0, 0}, {1, 1}});
     DraftTree tree = new DraftTree(4);
     rec.draft(1, t, 5, DraftFilter.NONE, tree);
@@ -159,17 +150,8 @@ class TokenRecyclerTest {
 
   @Test
   void aDraftedChainComesFirstAndTheTemplateMergesIntoIt() {
-    int v = 20;
-    TokenRecycler rec = new TokenRecycler(v, 2);
     // 1 -> {2, 3}, 2 -> {4, 5}, 9 -> {10, 11}
-    int[][] next = {{1, 2, 3}, {2, 4, 5}, {9, 10, 11}};
-    for (int[] n : next) {
-      float[] s = new float[v];
-      Arrays.fill(s, -5);
-      s[n[1]] = 2;
-      s[n[2]] = 1;
-      rec.update(n[0], s, 0);
-    }
+    TokenRecycler rec = recyclerOf(new int[][] {{1, 2, 3}, {2, 4, 5}, {9, 10, 11}});
     TreeTemplate t = TreeTemplate.ofPaths(new int[][] {{0}, {1}, {0, 0}});
     DraftTree tree = new DraftTree(4);
     // the chain 2 9 10 under root 1: the template's 2 (rank 0) merges into the chain's 2, and its child 4
@@ -179,25 +161,23 @@ class TokenRecyclerTest {
     assertArrayEquals(new int[] {-1, 0, 0, 1, 1, 3}, IntStream.range(0, tree.size()).map(tree::parent).toArray());
     assertEquals(3, tree.templateId(tree.child(3, 10)), "chain node i + 1 deep has template id i + 1");
     // a chain is cut at the first token the filter rejects, and at the depth limit
-    rec.draft(1, new int[] {2, 9, 10}, 3, TreeTemplate.chain(0), 5, new DraftFilter() {
-      @Override
-      public boolean allows(int token) {
-        return token != 10;
-      }
-
-      @Override
-      public boolean expands(int token) {
-        return true;
-      }
-
-      @Override
-      public void enter(int token) {}
-
-      @Override
-      public void leave() {}
-    }, tree);
+    rec.draft(1, new int[] {2, 9, 10}, 3, TreeTemplate.chain(0), 5, token -> token != 10, tree);
     assertArrayEquals(new int[] {1, 2, 9}, tree.tokens());
     rec.draft(1, new int[] {2, 9, 10}, 3, TreeTemplate.chain(0), 1, DraftFilter.NONE, tree);
     assertArrayEquals(new int[] {1, 2}, tree.tokens());
+  }
+
+  /** A recycler over 20 tokens with k = 2 whose row of {@code r[0]} is {@code r[1]} then {@code r[2]}, for each row r. */
+  private static TokenRecycler recyclerOf(int[][] rows) {
+    int v = 20;
+    TokenRecycler rec = new TokenRecycler(v, 2);
+    for (int[] n : rows) {
+      float[] s = new float[v];
+      Arrays.fill(s, -5);
+      s[n[1]] = 2;
+      s[n[2]] = 1;
+      rec.update(n[0], s, 0);
+    }
+    return rec;
   }
 }
