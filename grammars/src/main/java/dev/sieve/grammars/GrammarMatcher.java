@@ -177,17 +177,15 @@ public final class GrammarMatcher {
     // 256 one-byte probes from the same position; a lexeme that every probe emits before its byte (the
     // pending number or keyword) is scanned into the parser once (EarleySet#scan is memoised).
     Cursor c = probe;
-    s.finished = 1;
-    for (int b = 0; b < 256; b++) {
+    boolean finished = true;
+    for (int b = 0; finished && b < 256; b++) {
       s.load(c);
       c.capped = false;
       EarleySet before = c.parser;
-      if (c.feed(b) && c.viable() && (c.parser != before || c.curLen == 0 || !g.skipOnlyState[c.state])) {
-        s.finished = 2;
-        return false;
-      }
+      finished = !(c.feed(b) && c.viable() && (c.parser != before || c.curLen == 0 || !g.skipOnlyState[c.state]));
     }
-    return true;
+    s.finished = (byte) (finished ? 1 : 2);
+    return finished;
   }
 
   /** Sets the bit of every token allowed next (end of sequence when complete); clears the others. */
