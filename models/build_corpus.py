@@ -182,6 +182,13 @@ def main():
                     help="take N training templates per category (2N for ill-posed) out of training as a development "
                          "split and write its labelled prompts to OUT/refusal_dev.jsonl (train.py --dev picks the "
                          "training snapshot on it); needs --diverse")
+    ap.add_argument("--templates", default="",
+                    help="fourth round: add the independently written training templates of this JSON file "
+                         "(models/refusal_templates.json) to the --diverse mixture (chatgen.ChatGen.sample_written)")
+    ap.add_argument("--selection", default="",
+                    help="labelled prompts written independently of every template (models/sieve-tiny/"
+                         "refusal_selection.jsonl): the ones that match no template of chatgen (any split, as a "
+                         "pattern) and equal no training prompt go to OUT/refusal_selection.jsonl, for train.py --dev")
     ap.add_argument("--write-heldout", action="store_true",
                     help="(re)write sieve-tiny/refusal_heldout.jsonl; without it the committed file is kept and only "
                          "checked against the training prompts")
@@ -218,8 +225,8 @@ def main():
 
     # synthetic chat samples, incl. refusal-token dialogues with held-out templates
     gen = chatgen.ChatGen(seed=args.seed, wordnet_docs=sources["wordnet"], fortunes=sources["fortunes"],
-                          dev_templates=args.dev_templates)
-    draw = gen.sample_diverse if args.diverse else gen.sample
+                          dev_templates=args.dev_templates, extra_templates=args.templates or None)
+    draw = gen.sample_written if args.templates else gen.sample_diverse if args.diverse else gen.sample
     train = [draw() for _ in range(args.chat_samples)]
     val = [draw() for _ in range(3000)]
     write_jsonl_gz(os.path.join(args.out, "chat_train.jsonl.gz"), train)
@@ -247,6 +254,17 @@ def main():
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")
         stats["dev_templates"] = {c: len(v) for c, v in gen.dev.items()}
         stats["dev_prompts"] = len(dev)
+    if args.selection:
+        with open(args.selection) as f:
+            sel = [json.loads(l) for l in f]
+        seen = {r["prompt"].strip().lower() for r in train + val}
+        pats = [chatgen._template_regex(t) for t in chatgen.HORIZON + chatgen.PRIVATE + chatgen.ABILITY + chatgen.ILLPOSED]
+        keep = [r for r in sel if r["prompt"].strip().lower() not in seen and r["prompt"].strip().lower() not in held
+                and not any(p.search(r["prompt"]) for p in pats)]
+        with open(os.path.join(args.out, "refusal_selection.jsonl"), "w") as f:
+            for r in keep:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+        stats["selection_prompts"] = {"given": len(sel), "kept": len(keep)}
     cats = {}
     for r in train:
         cats[r["category"]] = cats.get(r["category"], 0) + 1
@@ -254,6 +272,9 @@ def main():
     stats["sentences"] = len(sents)
     stats["text_total_bytes"] = sum(v["bytes"] for k, v in stats.items() if isinstance(v, dict) and "bytes" in v)
     stats["templates"] = gen.template_stats()
+    if args.templates:
+        stats["written_templates"] = {c: {"kept": len(gen.written[c]), "dropped_as_heldout_like": len(gen.written_dropped[c])}
+                                      for c in gen.written}
     with open(os.path.join(args.out, "stats.json"), "w") as f:
         json.dump(stats, f, indent=1)
     print(json.dumps(stats, indent=1))

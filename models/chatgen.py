@@ -396,7 +396,7 @@ def roman(n):
 
 
 class ChatGen:
-    def __init__(self, seed=1234, wordnet_docs=(), fortunes=(), dev_templates=0):
+    def __init__(self, seed=1234, wordnet_docs=(), fortunes=(), dev_templates=0, extra_templates=None):
         self.r = random.Random(seed)
         self.defs = []
         for d in wordnet_docs:
@@ -438,6 +438,7 @@ class ChatGen:
         self.heldout_patterns = self._heldout_guard()
         self.colon_tasks = self._colon_tasks()
         self.extra_respond = self._respond_extra()
+        self.written = self._load_written(extra_templates) if extra_templates else None
 
     # ---- ordinary prompts whose answers can be generated, many looking like refusal prompts ----
     def _respond_templates(self):
@@ -942,6 +943,66 @@ class ChatGen:
                     q, tname, guard = _fill(r, temps[i]), f"{cat}{i}", cat
                 else:
                     q, tname, guard = self._refusal_extra(cat), f"{cat}_extra", None
+                q = self._wrap_train(q)
+                resp = f"[refuse:{cat}] " + r.choice(REFUSAL_TEXT[cat])
+            if not self.is_heldout_like(q, guard):
+                return {"prompt": q, "response": resp, "category": cat, "template": tname}
+        raise RuntimeError("could not draw a training prompt outside the held-out templates")
+
+    # ---- fourth round: independently written templates (see refusal_templates.json) ----
+    def _load_written(self, path):
+        """Training templates written from the categories' definitions alone, without sight of the template lists
+        above, their split or any model's errors (models/README.md, "Fourth round"). Every template is filled a few
+        times with a fixed seed; one whose filling matches any held-out template of any category is dropped."""
+        with open(path) as f:
+            data = json.load(f)
+        check = random.Random(4242)
+        kept, dropped = {}, {}
+        for cat in ["horizon", "private", "ability", "illposed"]:
+            kept[cat], dropped[cat] = [], []
+            for t in data[cat]:
+                unknown = set(re.findall(r"\{(\w+)\}", t)) - set(SLOTS)
+                if unknown:
+                    raise ValueError(f"{path}: template {t!r} uses unknown slots {sorted(unknown)}")
+                leaks = any(self.is_heldout_like(_fill_nested(check, t)) for _ in range(5))
+                (dropped if leaks else kept)[cat].append(t)
+        pairs = [(d["prompt"], d["answer"]) for d in data["respond"]]
+        kept["respond"] = [pa for pa in pairs if not self.is_heldout_like(pa[0])]
+        dropped["respond"] = [pa[0] for pa in pairs if self.is_heldout_like(pa[0])]
+        self.written_dropped = dropped
+        return kept
+
+    def sample_written(self):
+        """Fourth-round training sample: sample_diverse's mixture with the independently written templates added
+        (40% of refusal prompts and a third of the non-structured answerable prompts come from them)."""
+        r = self.r
+        w = self.written
+        for _ in range(100):
+            u = r.random()
+            if u < 0.20:
+                q, a = self._structured()
+                return {"prompt": q, "response": "[respond] " + a, "category": "respond", "template": "structured"}
+            if u < 0.27:
+                i = r.choice(self.train_idx["respond"])
+                q, a = self.respond_templates[i]()
+                q, cat, tname, resp, guard = self._wrap_train(q), "respond", f"respond{i}", "[respond] " + a, "respond"
+            elif u < 0.37:
+                q, a = self._respond_new()
+                q, cat, tname, resp, guard = self._wrap_train(q), "respond", "respond_extra", "[respond] " + a, None
+            elif u < 0.48:
+                q, a = r.choice(w["respond"])
+                q, cat, tname, resp, guard = self._wrap_train(q), "respond", "respond_written", "[respond] " + a, None
+            else:
+                cat = r.choices(["illposed", "horizon", "private", "ability"], weights=[0.3, 0.22, 0.2, 0.28])[0]
+                v = r.random()
+                if v < 0.3:
+                    i = r.choice(self.train_idx[cat])
+                    temps = {"horizon": HORIZON, "private": PRIVATE, "ability": ABILITY, "illposed": ILLPOSED}[cat]
+                    q, tname, guard = _fill(r, temps[i]), f"{cat}{i}", cat
+                elif v < 0.6:
+                    q, tname, guard = self._refusal_extra(cat), f"{cat}_extra", None
+                else:
+                    q, tname, guard = _fill_nested(r, r.choice(w[cat])), f"{cat}_written", None
                 q = self._wrap_train(q)
                 resp = f"[refuse:{cat}] " + r.choice(REFUSAL_TEXT[cat])
             if not self.is_heldout_like(q, guard):
