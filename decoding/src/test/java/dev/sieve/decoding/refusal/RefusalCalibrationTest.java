@@ -50,9 +50,9 @@ class RefusalCalibrationTest {
     for (String c : tokens.categories()) {
       int i = tokens.indexOf(c);
       double reach = 1 - (baseline.anyRefusalRate(i) - baseline.refusalRate(i));
-      // the bundled model gives at most 30% of any category's prompts to another category, so the targets up
-      // to 0.7 below are all checked against the 3-point bound
-      assertTrue(reach >= 0.7, c + " reaches only " + reach);
+      // the bundled model gives at most 10% of any category's prompts to another category, so every target up
+      // to 0.9 below is checked against the 3-point bound
+      assertTrue(reach >= 0.9, c + " reaches only " + reach);
       for (double target : new double[] {0.1, 0.3, 0.5, 0.7, 0.8, 0.9}) {
         RefusalCalibration.Result r = calibration.calibrate(none, Map.of(c, target));
         assertTrue(r.converged());
@@ -75,20 +75,24 @@ class RefusalCalibrationTest {
   /** Every category calibrated at once; then each threshold halved and doubled moves the others by at most 2 points. */
   @Test
   void allCategoriesTogetherReachTheirTargetsAndEachThresholdMovesOnlyItsCategory() {
-    Map<String, Double> targets = new LinkedHashMap<>();
-    targets.put("horizon", 0.6);
-    targets.put("private", 0.8);
-    targets.put("ability", 0.5);
-    targets.put("illposed", 0.6);
-    RefusalCalibration.Result r = calibration.calibrate(none, targets);
-    assertTrue(r.converged(), "rounds " + r.rounds());
-    for (Map.Entry<String, Double> e : r.gaps().entrySet()) {
-      assertTrue(e.getValue() <= TARGET_TOLERANCE, e.getKey() + " misses its target by " + e.getValue() + ": " + r.achieved());
-    }
-    for (String c : tokens.categories()) {
-      double tau = r.policy().threshold(tokens.indexOf(c));
-      RefusalCurve moved = calibration.sweep(r.policy(), c, new double[] {tau / 2, Math.min(1, tau * 2)});
-      assertTrue(moved.maxOtherShift(r.achieved()) <= ISOLATION_TOLERANCE, c + " moved the others by " + moved.maxOtherShift(r.achieved()));
+    for (double[] set : new double[][] {{0.6, 0.8, 0.5, 0.6}, {0.8, 0.9, 0.6, 0.7}, {0.9, 0.9, 0.9, 0.9}}) {
+      Map<String, Double> targets = new LinkedHashMap<>();
+      targets.put("horizon", set[0]);
+      targets.put("private", set[1]);
+      targets.put("ability", set[2]);
+      targets.put("illposed", set[3]);
+      RefusalCalibration.Result r = calibration.calibrate(none, targets);
+      assertTrue(r.converged(), targets + ": rounds " + r.rounds());
+      for (Map.Entry<String, Double> e : r.gaps().entrySet()) {
+        assertTrue(e.getValue() <= TARGET_TOLERANCE, targets + ": " + e.getKey() + " misses its target by " + e.getValue() + ": " + r.achieved());
+      }
+      for (String c : tokens.categories()) {
+        double tau = r.policy().threshold(tokens.indexOf(c));
+        RefusalCurve moved = calibration.sweep(r.policy(), c, new double[] {tau / 2, Math.min(1, tau * 2)});
+        assertTrue(moved.maxOtherShift(r.achieved()) <= ISOLATION_TOLERANCE, targets + ": " + c + " moved the others by " + moved.maxOtherShift(r.achieved()));
+        RefusalCurve swept = calibration.sweep(r.policy(), c, RefusalCalibration.defaultGrid());
+        assertTrue(swept.maxOtherShift(r.achieved()) <= ISOLATION_TOLERANCE, targets + ": sweeping " + c + " moved the others by " + swept.maxOtherShift(r.achieved()));
+      }
     }
   }
 
