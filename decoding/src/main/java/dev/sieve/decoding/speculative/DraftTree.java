@@ -20,6 +20,10 @@ public final class DraftTree {
   private int[] parents;
   private int[] depths;
   private int[] templateIds;
+  /** Scratch for {@link #sortBreadthFirst} (reused: drafting a tree allocates nothing). */
+  private int[] order = new int[0];
+  private int[] newIndex = new int[0];
+  private int[] scratch = new int[0];
 
   public DraftTree(int capacity) {
     int c = Math.max(1, capacity);
@@ -59,31 +63,47 @@ public final class DraftTree {
    * stateful constraints with accept/rollback) becomes the breadth-first layout that is fed.
    */
   void sortBreadthFirst() {
-    Integer[] order = new Integer[size];
+    if (order.length < size) {
+      order = new int[tokens.length];
+      newIndex = new int[tokens.length];
+      scratch = new int[tokens.length];
+    }
+    // insertion sort of the node indices (a tree has at most a few dozen nodes, mostly in order already)
     for (int i = 0; i < size; i++) {
       order[i] = i;
     }
-    Arrays.sort(order, 1, size, (a, b) -> depths[a] != depths[b] ? Integer.compare(depths[a], depths[b])
-        : Integer.compare(templateIds[a], templateIds[b]));
-    int[] newIndex = new int[size];
+    for (int i = 2; i < size; i++) {
+      int o = order[i];
+      int j = i - 1;
+      while (j >= 1 && after(order[j], o)) {
+        order[j + 1] = order[j];
+        j--;
+      }
+      order[j + 1] = o;
+    }
     for (int i = 0; i < size; i++) {
       newIndex[order[i]] = i;
     }
-    int[] t = new int[size];
-    int[] p = new int[size];
-    int[] d = new int[size];
-    int[] id = new int[size];
+    permute(tokens);
     for (int i = 0; i < size; i++) {
-      int o = order[i];
-      t[i] = tokens[o];
-      p[i] = parents[o] < 0 ? -1 : newIndex[parents[o]];
-      d[i] = depths[o];
-      id[i] = templateIds[o];
+      int p = parents[order[i]];
+      scratch[i] = p < 0 ? -1 : newIndex[p];
     }
-    System.arraycopy(t, 0, tokens, 0, size);
-    System.arraycopy(p, 0, parents, 0, size);
-    System.arraycopy(d, 0, depths, 0, size);
-    System.arraycopy(id, 0, templateIds, 0, size);
+    System.arraycopy(scratch, 0, parents, 0, size);
+    permute(depths);
+    permute(templateIds);
+  }
+
+  /** Whether node {@code a} comes after node {@code b} breadth first: deeper, or as deep and of lower priority. */
+  private boolean after(int a, int b) {
+    return depths[a] != depths[b] ? depths[a] > depths[b] : templateIds[a] > templateIds[b];
+  }
+
+  private void permute(int[] values) {
+    for (int i = 0; i < size; i++) {
+      scratch[i] = values[order[i]];
+    }
+    System.arraycopy(scratch, 0, values, 0, size);
   }
 
   /** Nodes, root included. */

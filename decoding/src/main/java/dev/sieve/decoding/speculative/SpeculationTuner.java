@@ -25,6 +25,8 @@ public final class SpeculationTuner {
   /** The first re-measuring interval in forwards; it doubles while the choice holds, up to {@link #MAX_INTERVAL}. */
   static final int MIN_INTERVAL = 16;
   static final int MAX_INTERVAL = 512;
+  static final int MIN_PLAIN_SAMPLE = 4;
+  static final int MAX_PLAIN_SAMPLE = 64;
   /** A tree must be estimated this much faster than plain decoding to be chosen. */
   static final double MARGIN = 1.05;
   private static final double ALPHA = 0.1;
@@ -125,6 +127,15 @@ public final class SpeculationTuner {
       }
     }
     return best;
+  }
+
+  /**
+   * While plain decoding is chosen: one plain step in this many recycles its candidates and drafts a shadow
+   * tree. 4 while the choice is new, growing with the re-measuring interval up to 64 while plain decoding
+   * holds, so that the bookkeeping for trees that do not pay costs next to nothing on long plain stretches.
+   */
+  public synchronized int plainSampleInterval() {
+    return Math.max(MIN_PLAIN_SAMPLE, Math.min(MAX_PLAIN_SAMPLE, interval / 8));
   }
 
   /** The size the estimates favour now (1: plain decoding). */

@@ -64,6 +64,8 @@ public final class SpeculativeDecoder {
   private int shadowLength;
   /** The largest tree drafted in the shadow. */
   static final int SHADOW_SIZE = 16;
+  /** Plain steps of auto until the next one that recycles its candidates and may open a shadow tree. */
+  private int untilSample;
   private final int[] chain = new int[MAX_CHAIN];
   private final int[] path;
   private int pathLength;
@@ -81,7 +83,6 @@ public final class SpeculativeDecoder {
   /** The deepest n-gram chain drafted (deeper than the template: a repeated phrase is often accepted whole). */
   static final int MAX_CHAIN = 10;
   private int compactions;
-  private int plainSteps;
   // statistics
   private int forwards;
   private int treeForwards;
@@ -166,6 +167,7 @@ public final class SpeculativeDecoder {
     }
     long t0 = System.nanoTime();
     closeTree();
+    long tb = System.nanoTime(); // closeTree counts its own time
     if (shadow != null) {
       walkShadow(token);
     }
@@ -189,18 +191,29 @@ public final class SpeculativeDecoder {
     forwards++;
     served++;
     if (tree.size() == 1) {
-      if (tuner != null && size == 1 && depth > 0 && shadowLength == 0) {
+      // while auto decodes plainly, its bookkeeping (recycling this forward's candidates, drafting and
+      // walking a shadow tree) would cost a few percent of a small model's step for drafts nobody uses:
+      // only some plain steps do it, fewer the longer plain decoding has held (the tuner says how many),
+      // which keeps the matrix warm for re-measuring trees and the shadows' estimates unbiased (fewer)
+      boolean sample = tuner == null || size > 1;
+      if (!sample && --untilSample <= 0) {
+        sample = true;
+        untilSample = tuner.plainSampleInterval();
+      }
+      if (sample && tuner != null && size == 1 && depth > 0 && shadowLength == 0) {
         openShadow(token, depth);
       }
+      long t1 = System.nanoTime();
       Logits l = seq.forward(ForwardInput.of(token));
-      // while auto decodes plainly, recycling every forward would cost a few percent of a small model's
-      // step for drafts nobody uses; one in four keeps the matrix warm for re-measuring trees
-      if (tuner == null || size > 1 || (plainSteps++ & 3) == 0) {
+      long t2 = System.nanoTime();
+      if (sample) {
         recycler.update(token, l.values(), 0);
       }
       if (tuner != null) {
         // a plain forward, even where a tree was asked for and nothing could be drafted
-        tuner.recordCost(1, System.nanoTime() - t0);
+        long t3 = System.nanoTime();
+        tuner.recordCost(1, t3 - t0);
+        draftNanos += (t1 - tb) + (t3 - t2);
       }
       treeLogits = null;
       return l.takeLast(0);

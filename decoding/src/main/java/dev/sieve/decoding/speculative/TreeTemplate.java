@@ -33,8 +33,11 @@ public final class TreeTemplate {
   private final int[] depths;
   private final int maxDepth;
   private final int[][] children;
+  /** {@link #prefix} results, made on first use (a benign race: templates are immutable). */
+  private final TreeTemplate[] prefixes;
 
   private TreeTemplate(int[] parents, int[] ranks) {
+    this.prefixes = new TreeTemplate[parents.length];
     this.parents = parents;
     this.ranks = ranks;
     this.depths = new int[parents.length];
@@ -169,7 +172,12 @@ public final class TreeTemplate {
     if (m == parents.length) {
       return this;
     }
-    return new TreeTemplate(Arrays.copyOf(parents, m), Arrays.copyOf(ranks, m));
+    TreeTemplate t = prefixes[m];
+    if (t == null) {
+      t = new TreeTemplate(Arrays.copyOf(parents, m), Arrays.copyOf(ranks, m));
+      prefixes[m] = t;
+    }
+    return t;
   }
 
   /** Nodes, root included. */

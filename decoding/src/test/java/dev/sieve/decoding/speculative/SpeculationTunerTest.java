@@ -42,6 +42,22 @@ class SpeculationTunerTest {
   }
 
   @Test
+  void thePlainStepsBookkeepingThinsOutWhilePlainDecodingHolds() {
+    SpeculationTuner t = SpeculationTuner.forTemplate(80);
+    assertEquals(SpeculationTuner.MIN_PLAIN_SAMPLE, t.plainSampleInterval(), "a new choice: one plain step in 4");
+    run(t, 2000, s -> 1_000_000L + 50_000L * s, new int[0]);
+    assertEquals(1, t.bestSize());
+    assertEquals(SpeculationTuner.MAX_PLAIN_SAMPLE, t.plainSampleInterval(), "plain decoding has held for 2000 forwards");
+    // once a tree wins, the interval starts over with the new choice
+    run(t, 600, s -> 1_000_000L + 50_000L * s, new int[] {1, 2, 3});
+    assertTrue(t.bestSize() > 1, "trees yielding 4 tokens per forward win");
+    run(t, 2000, s -> s == 1 ? 1_000_000L : 5_000_000L, new int[0]);
+    assertEquals(1, t.bestSize());
+    t.reset();
+    assertEquals(SpeculationTuner.MIN_PLAIN_SAMPLE, t.plainSampleInterval());
+  }
+
+  @Test
   void aTreeMustBeatPlainDecodingByAMarginAndLosersAreRetriedLessAndLessOften() {
     SpeculationTuner t = new SpeculationTuner(8);
     // size 8 yields 2 tokens for 1.95 times the cost: 3% faster, within the margin
