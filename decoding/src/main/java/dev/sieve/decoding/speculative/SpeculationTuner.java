@@ -14,7 +14,10 @@ import java.util.Arrays;
  * nodes are the tree of size {@code n}, and verification accepts exactly the tokens plain decoding would
  * choose, so a smaller tree would have yielded the longest start of the accepted path that lies within its
  * nodes. <b>Cost</b> is measured per size as a moving average, drafting, recycling and cache compaction
- * included. On a shared machine single forwards stall now and then; the margin and the repeated
+ * included. Every token also costs the caller's own work between two logits (processors, sampler), with or
+ * without a tree; the tuner measures it too and compares tokens per second with it included, since it
+ * dilutes what a tree saves (a tree that halves the forwards of text whose sampling costs as much as a
+ * forward saves a quarter of the time, not half). On a shared machine single forwards stall now and then; the margin and the repeated
  * measurements keep such noise from tipping the choice towards trees that do not pay.
  *
  * <p>Kept across requests (with the recycler); thread-safe.
@@ -49,6 +52,9 @@ public final class SpeculationTuner {
   private final int[] shadowSamples;
   /** Per size: a shadow said it would win and re-measuring was woken; not again until the shadow says it loses. */
   private final boolean[] woken;
+  /** The caller's own work per token (processors, sampler), in nanoseconds; see {@link #recordTokenCost}. */
+  private double tokenCost;
+  private int tokenCostSamples;
   private int sinceExplore;
   private int interval = MIN_INTERVAL;
   private boolean exploreUp;
@@ -112,15 +118,24 @@ public final class SpeculationTuner {
     return sizes[best];
   }
 
+  /**
+   * Tokens per nanosecond with {@code accepted} tokens per forward of {@code forwardNanos}: every token also
+   * costs the caller's own work (processors, sampler), the same with or without a tree, which dilutes what
+   * a tree saves.
+   */
+  private double rate(double accepted, double forwardNanos) {
+    return accepted / (forwardNanos + accepted * tokenCost);
+  }
+
   private int best() {
-    double plainRate = costSamples[0] < WARMUP ? 0 : 1 / cost[0];
+    double plainRate = costSamples[0] < WARMUP ? 0 : rate(1, cost[0]);
     int best = 0;
     double bestRate = plainRate * MARGIN;
     for (int i = 1; i < sizes.length; i++) {
       if (costSamples[i] < WARMUP || acceptedSamples[i] == 0) {
         continue;
       }
-      double rate = accepted[i] / cost[i];
+      double rate = rate(accepted[i], cost[i]);
       if (rate > bestRate) {
         bestRate = rate;
         best = i;
@@ -160,6 +175,27 @@ public final class SpeculationTuner {
   }
 
   /**
+   * The caller spent {@code nanos} on one token between two logits handed out (its processors and
+   * sampler): a cost every token pays, with or without a tree. Followed like the forward costs (lower
+   * samples fast, higher ones slowly and capped).
+   */
+  public synchronized void recordTokenCost(long nanos) {
+    if (tokenCostSamples == 0) {
+      tokenCost = nanos;
+    } else if (nanos < tokenCost) {
+      tokenCost += ALPHA_DOWN * (nanos - tokenCost);
+    } else {
+      tokenCost += ALPHA_UP * (Math.min(nanos, 2 * tokenCost) - tokenCost);
+    }
+    tokenCostSamples++;
+  }
+
+  /** The caller's estimated work per token in nanoseconds (0 until measured). */
+  public synchronized double tokenNanos() {
+    return tokenCost;
+  }
+
+  /**
    * A tree of {@code size} nodes verified and accepted the path of template nodes {@code acceptedPath}
    * (the root excluded, in order): every size up to it learns what it would have yielded.
    */
@@ -195,12 +231,12 @@ public final class SpeculationTuner {
    */
   public synchronized void recordShadowAcceptance(int size, int[] acceptedPath, int pathLength) {
     boolean wins = false;
-    double plainRate = costSamples[0] < WARMUP ? 0 : 1 / cost[0];
+    double plainRate = costSamples[0] < WARMUP ? 0 : rate(1, cost[0]);
     for (int i = 1; i < sizes.length && sizes[i] <= size; i++) {
       int yielded = yielded(sizes[i], acceptedPath, pathLength);
       shadowAccepted[i] = shadowSamples[i] == 0 ? yielded : shadowAccepted[i] + ALPHA * (yielded - shadowAccepted[i]);
       shadowSamples[i]++;
-      boolean win = costSamples[i] >= WARMUP && plainRate > 0 && shadowAccepted[i] / cost[i] > plainRate * MARGIN;
+      boolean win = costSamples[i] >= WARMUP && plainRate > 0 && rate(shadowAccepted[i], cost[i]) > plainRate * MARGIN;
       if (win && !woken[i]) {
         wins = true;
         woken[i] = true;
@@ -241,6 +277,8 @@ public final class SpeculationTuner {
     Arrays.fill(shadowAccepted, 0);
     Arrays.fill(shadowSamples, 0);
     Arrays.fill(woken, false);
+    tokenCost = 0;
+    tokenCostSamples = 0;
     sinceExplore = 0;
     interval = MIN_INTERVAL;
     lastBest = -1;
@@ -248,7 +286,7 @@ public final class SpeculationTuner {
 
   @Override
   public synchronized String toString() {
-    StringBuilder sb = new StringBuilder("SpeculationTuner[");
+    StringBuilder sb = new StringBuilder("SpeculationTuner[token " + String.format("%.0f us", tokenCost / 1e3) + "; ");
     for (int i = 0; i < sizes.length; i++) {
       sb.append(i == 0 ? "" : ", ").append(sizes[i]).append(": ")
           .append(String.format("%.2f tok/fwd, %.0f us", accepted[i], cost[i] / 1e3));

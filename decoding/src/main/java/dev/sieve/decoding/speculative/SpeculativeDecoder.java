@@ -66,6 +66,8 @@ public final class SpeculativeDecoder {
   static final int SHADOW_SIZE = 16;
   /** Plain steps of auto until the next one that recycles its candidates and may open a shadow tree. */
   private int untilSample;
+  /** When auto last handed logits out (0: not yet), to measure the caller's work per token. */
+  private long handedOutAt;
   private final int[] chain = new int[MAX_CHAIN];
   private final int[] path;
   private int pathLength;
@@ -150,6 +152,14 @@ public final class SpeculativeDecoder {
    *     (drafting deeper than that is wasted)
    */
   public float[] next(int token, int wanted) {
+    if (tuner != null) {
+      // the caller's own work per token (processors, sampler) since the last logits were handed out
+      long now = System.nanoTime();
+      if (handedOutAt != 0) {
+        tuner.recordTokenCost(now - handedOutAt);
+      }
+      handedOutAt = now;
+    }
     var history = seq.history();
     if (history.length() >= 2) {
       recycler.promote(history.get(history.length() - 2), token);
@@ -162,6 +172,7 @@ public final class SpeculativeDecoder {
         served++;
         acceptedDrafts++;
         treeLogits.copyRow(0, c, row);
+        handedOutAt = tuner != null ? System.nanoTime() : 0;
         return row;
       }
     }
@@ -216,6 +227,7 @@ public final class SpeculativeDecoder {
         draftNanos += (t1 - tb) + (t3 - t2);
       }
       treeLogits = null;
+      handedOutAt = tuner != null ? System.nanoTime() : 0;
       return l.takeLast(0);
     }
     int[] fed = tree.tokens();
@@ -241,6 +253,7 @@ public final class SpeculativeDecoder {
     treeLogits.copyRow(0, 0, row);
     // the cost of this size includes compacting the cache afterwards: recorded in closeTree
     pendingNanos = System.nanoTime() - t0;
+    handedOutAt = tuner != null ? System.nanoTime() : 0;
     return row;
   }
 
