@@ -974,7 +974,7 @@ class ChatGen:
 
     def sample_written(self):
         """Fourth-round training sample: sample_diverse's mixture with the independently written templates added
-        (40% of refusal prompts and a third of the non-structured answerable prompts come from them)."""
+        (40% of refusal prompts and about 40% of the non-structured answerable prompts come from them)."""
         r = self.r
         w = self.written
         for _ in range(100):

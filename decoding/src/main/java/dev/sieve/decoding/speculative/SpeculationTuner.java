@@ -17,8 +17,9 @@ import java.util.Arrays;
  * included. Every token also costs the caller's own work between two logits (processors, sampler), with or
  * without a tree; the tuner measures it too and compares tokens per second with it included, since it
  * dilutes what a tree saves (a tree that halves the forwards of text whose sampling costs as much as a
- * forward saves a quarter of the time, not half). On a shared machine single forwards stall now and then; the margin and the repeated
- * measurements keep such noise from tipping the choice towards trees that do not pay.
+ * forward saves a quarter of the time, not half). On a shared machine single forwards stall now and then;
+ * the margin and the repeated measurements keep such noise from tipping the choice towards trees that do
+ * not pay.
  *
  * <p>Kept across requests (with the recycler); thread-safe.
  */
