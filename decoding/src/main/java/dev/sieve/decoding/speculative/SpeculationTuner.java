@@ -32,7 +32,7 @@ public final class SpeculationTuner {
   static final int MIN_PLAIN_SAMPLE = 4;
   static final int MAX_PLAIN_SAMPLE = 64;
   /** A tree must be estimated this much faster than plain decoding to be chosen. */
-  static final double MARGIN = 1.05;
+  static final double MARGIN = 1.10;
   private static final double ALPHA = 0.1;
   /**
    * Cost estimates follow a lower sample faster than a higher one, and a sample more than twice the
