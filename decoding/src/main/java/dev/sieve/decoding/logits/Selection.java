@@ -67,7 +67,8 @@ final class Selection {
     return root;
   }
 
-  private static float kthLargestByHeapOf(float[] values, int n, int k, float[] heap) {
+  /** The k-th largest of {@code values[0, n)} (k <= n), with a heap of k in {@code heap}. */
+  static float kthLargestByHeapOf(float[] values, int n, int k, float[] heap) {
     for (int i = 0; i < k; i++) {
       heap[i] = values[i];
     }
@@ -100,11 +101,6 @@ final class Selection {
   }
 
   /** A min-heap of the k largest values seen; most elements are rejected by one comparison with its root. */
-  /** The k-th largest of {@code values[0, n)} (k <= n), with a heap of k in {@code heap}. */
-  static float kthLargestOf(float[] values, int n, int k, float[] heap) {
-    return kthLargestByHeapOf(values, n, k, heap);
-  }
-
   static float kthLargestByHeap(float[] values, int k, float[] heap) {
     return kthLargestByHeapOf(values, values.length, k, heap);
   }

@@ -77,7 +77,7 @@ public final class TopKProcessor implements LogitsProcessor {
       for (int j = 0; j < c; j++) {
         values[j] = logits[ids[j]];
       }
-      threshold = Selection.kthLargestOf(values, c, effective, scratch);
+      threshold = Selection.kthLargestByHeapOf(values, c, effective, scratch);
     } else {
       if (!Float.isNaN(floor)) {
         // The floor let too few or too many values through: widen or narrow its distance.
