@@ -152,13 +152,9 @@ public final class SpeculativeDecoder {
    *     (drafting deeper than that is wasted)
    */
   public float[] next(int token, int wanted) {
-    if (tuner != null) {
+    if (tuner != null && handedOutAt != 0) {
       // the caller's own work per token (processors, sampler) since the last logits were handed out
-      long now = System.nanoTime();
-      if (handedOutAt != 0) {
-        tuner.recordTokenCost(now - handedOutAt);
-      }
-      handedOutAt = now;
+      tuner.recordTokenCost(System.nanoTime() - handedOutAt);
     }
     var history = seq.history();
     if (history.length() >= 2) {
@@ -172,8 +168,7 @@ public final class SpeculativeDecoder {
         served++;
         acceptedDrafts++;
         treeLogits.copyRow(0, c, row);
-        handedOutAt = tuner != null ? System.nanoTime() : 0;
-        return row;
+        return handOut(row);
       }
     }
     long t0 = System.nanoTime();
@@ -227,8 +222,7 @@ public final class SpeculativeDecoder {
         draftNanos += (t1 - tb) + (t3 - t2);
       }
       treeLogits = null;
-      handedOutAt = tuner != null ? System.nanoTime() : 0;
-      return l.takeLast(0);
+      return handOut(l.takeLast(0));
     }
     int[] fed = tree.tokens();
     treePast = cache.length();
@@ -253,8 +247,15 @@ public final class SpeculativeDecoder {
     treeLogits.copyRow(0, 0, row);
     // the cost of this size includes compacting the cache afterwards: recorded in closeTree
     pendingNanos = System.nanoTime() - t0;
-    handedOutAt = tuner != null ? System.nanoTime() : 0;
-    return row;
+    return handOut(row);
+  }
+
+  /** Returns {@code logits} to the caller, noting when (auto measures the caller's work until the next call). */
+  private float[] handOut(float[] logits) {
+    if (tuner != null) {
+      handedOutAt = System.nanoTime();
+    }
+    return logits;
   }
 
   /** Drafts the tree a plain step of {@code auto} does not verify, to be walked by the coming tokens. */
