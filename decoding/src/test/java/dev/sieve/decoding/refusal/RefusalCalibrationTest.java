@@ -42,7 +42,7 @@ class RefusalCalibrationTest {
    * One category calibrated, the others left to the model's choice: the target is met, the others do not move.
    * A category can only take prompts from {@code [respond]}, never from a category whose token the model itself
    * puts first (that category keeps its prompts), so its reach is the share of its prompts the model does not
-   * give to another category; a target beyond the reach ends exactly at the reach.
+   * give to another category.
    */
   @Test
   void oneCategoryReachesItsTargetAndTheOthersStayWhereTheyWere() {
@@ -56,11 +56,7 @@ class RefusalCalibrationTest {
       for (double target : new double[] {0.1, 0.3, 0.5, 0.7, 0.8, 0.9}) {
         RefusalCalibration.Result r = calibration.calibrate(none, Map.of(c, target));
         assertTrue(r.converged());
-        if (target <= reach) {
-          assertEquals(target, r.achieved().refusalRate(i), TARGET_TOLERANCE, c + " target " + target + ": " + r.policy());
-        } else {
-          assertEquals(reach, r.achieved().refusalRate(i), 1e-9, c + " target " + target + " beyond its reach: " + r.policy());
-        }
+        assertEquals(target, r.achieved().refusalRate(i), TARGET_TOLERANCE, c + " target " + target + ": " + r.policy());
         for (int d = 0; d < tokens.size(); d++) {
           if (d != i) {
             assertEquals(baseline.refusalRate(d), r.achieved().refusalRate(d), ISOLATION_TOLERANCE, tokens.categories().get(d) + " when calibrating " + c);

@@ -61,8 +61,8 @@ class RefusalSteeringTest {
   void aLowThresholdRaisesOnlyItsCategoryAndAHighOneLowersOnlyItsCategory() {
     int horizon = tokens.tokenId(tokens.indexOf("horizon"));
     int[] plain = firstTokens(null);
-    // the bundled model is sure of its horizon refusals (half of them have p > 0.9998) and gives horizon
-    // p > 1e-5 on about a third of the should-answer prompts, hence thresholds this close to 0 and 1
+    // the bundled model is sure of its horizon refusals (half of them have p > 0.99999) and gives horizon
+    // p > 1e-5 on about a fifth of the should-answer prompts, hence thresholds this close to 0 and 1
     int[] raised = firstTokens(RefusalPolicy.builder(tokens).threshold("horizon", 1e-5).build());
     int[] lowered = firstTokens(RefusalPolicy.builder(tokens).threshold("horizon", 0.9999).build());
     int up = 0;
