@@ -275,8 +275,8 @@ public final class ClosedInformationExtraction implements StructuredTask<ClosedI
         "items with exactly one well-typed triple: %d of %d; triple F1 on those | on the other %d:%n", single.size(),
         items.size(), items.size() - single.size()));
     sb.append(String.format(Locale.ROOT, "  %-24s %.3f | %.3f (all items %.3f)%n", "a blind well-typed pick",
-        f1(expectedCorrect[0], predicted[0], gold[0]), f1(expectedCorrect[1], predicted[1], gold[1]),
-        f1(expectedCorrect[0] + expectedCorrect[1], predicted[0] + predicted[1], gold[0] + gold[1])));
+        F1Counts.f1(expectedCorrect[0], predicted[0], gold[0]), F1Counts.f1(expectedCorrect[1], predicted[1], gold[1]),
+        F1Counts.f1(expectedCorrect[0] + expectedCorrect[1], predicted[0] + predicted[1], gold[0] + gold[1])));
     for (TaskComparison.Row r : table.rows()) {
       F1Counts one = new F1Counts();
       F1Counts rest = new F1Counts();
@@ -289,7 +289,4 @@ public final class ClosedInformationExtraction implements StructuredTask<ClosedI
     return sb.toString();
   }
 
-  private static double f1(double correct, int predicted, int gold) {
-    return correct == 0 ? 0 : 2 * correct / (predicted + gold);
-  }
 }

@@ -26,8 +26,11 @@ final class F1Counts {
   }
 
   double f1() {
-    double p = precision();
-    double r = recall();
-    return p + r == 0 ? 0 : 2 * p * r / (p + r);
+    return f1(correct, predicted, gold);
+  }
+
+  /** F1 of micro-averaged counts (the harmonic mean of precision and recall); counts may be expected values. */
+  static double f1(double correct, double predicted, double gold) {
+    return correct == 0 ? 0 : 2 * correct / (predicted + gold);
   }
 }

@@ -214,14 +214,11 @@ public final class TaskGrammars {
 
     /** The inner nodes (left, right) of a balanced tree over the entities, built once per set. */
     List<Expr[]> tree(List<String> members) {
-      List<Expr[]> known = trees.get(members);
-      if (known != null) {
-        return known;
-      }
-      List<Expr[]> nodes = new ArrayList<>();
-      below(members, 0, members.size(), "tree_" + trees.size() + "_", nodes);
-      trees.put(List.copyOf(members), nodes);
-      return nodes;
+      return trees.computeIfAbsent(List.copyOf(members), m -> {
+        List<Expr[]> nodes = new ArrayList<>();
+        below(m, 0, m.size(), "tree_" + trees.size() + "_", nodes);
+        return nodes;
+      });
     }
 
     private Expr below(List<String> members, int lo, int hi, String prefix, List<Expr[]> nodes) {
