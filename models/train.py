@@ -178,7 +178,7 @@ def main():
                     help="also evaluate every this many seconds of training (perplexities and, for the log only, the "
                          "held-out refusal accuracy); 0: only every --eval-every steps")
     ap.add_argument("--dev", default="",
-                    help="labelled development prompts (build_corpus.py --dev-templates): at every evaluation the "
+                    help="labelled development or selection prompts (build_corpus.py --dev-templates or --selection): at every evaluation the "
                          "snapshot with the best first-token accuracy on them is kept, and that snapshot is the result")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
